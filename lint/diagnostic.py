@@ -1,0 +1,76 @@
+"""Diagnostics: what a check reports, frozen, sortable, renderable by any reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """How much a finding matters; ordered so that ``ERROR > WARNING > NOTE``."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """``"error"`` -> ``Severity.ERROR``; raises ``ValueError`` on anything else."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of {choices})") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where a finding is: the input, its line there, and the logical part of the patch."""
+
+    origin: str
+    line: int
+    part: str
+    """``header``, ``subject``, ``body``, ``trailer``, ``notes`` or ``diff``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical correction: replace input lines ``first..last`` by ``replacement``."""
+
+    first_line: int
+    last_line: int
+    replacement: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule on one patch."""
+
+    rule: str
+    severity: Severity
+    message: str
+    location: Location
+    checkpatch: str = ""
+    """checkpatch.pl's type name for the same finding, when it has one."""
+    help: str = ""
+    subject: str = ""
+    """The patch's subject, for reports that list findings of many patches."""
+    message_id: str = ""
+    fix: Fix | None = None
+    data: tuple[tuple[str, str], ...] = ()
+    """Structured facts behind the finding (for JSON), as ordered key/value pairs."""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (
+            self.location.origin,
+            self.location.line,
+            -int(self.severity),
+            self.rule,
+            self.message,
+        )

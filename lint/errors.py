@@ -1,0 +1,18 @@
+"""The one exception type that reaches the user as a one-line message.
+
+Anything the user can cause (a missing path, a broken mbox, a rule file with a
+typo, a git range that does not resolve) is raised as :class:`InputError`;
+``cli.py`` prints ``patchlens: WHERE: PROBLEM`` and exits with status 2.
+Any other exception is a bug in patchlens.
+"""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A problem with what the user gave us, named by where it is."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem

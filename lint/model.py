@@ -1,0 +1,287 @@
+"""The model every stage shares: frozen records of one patch mail.
+
+The pipeline runs one way: a source yields :class:`RawMail` (bytes plus where
+they came from), :mod:`lint.mail` decodes them with ``git mailinfo``'s
+semantics into :class:`DecodedMail`, and :mod:`lint.patch` analyses that into
+a :class:`Patch` (subject, changelog, notes, diff).  Nothing here is mutated
+after it is built.
+
+Line numbers are 1-based lines of the *input file* (an mbox holding many
+mails keeps counting across them); 0 means "not known".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class RawMail:
+    """One undecoded message as a source found it."""
+
+    data: bytes
+    """The message bytes: headers and body, mbox ``From `` line removed."""
+    origin: str
+    """Name of the input: a path, ``<stdin>``, or ``Commit <sha12> ("subject")``."""
+    index: int = 0
+    """Position of this message within its input, from 0."""
+    first_line: int = 1
+    """Line of the input file that holds the first byte of :attr:`data`."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line of decoded text and the input line it came from."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedMail:
+    """A mail decoded the way ``git mailinfo`` decodes it."""
+
+    origin: str
+    index: int
+    first_line: int
+    author_name: str
+    author_email: str
+    author_line: int
+    date: str
+    subject: str
+    """Subject as sent (RFC 2047 decoded, unfolded), after any in-body override."""
+    subject_clean: str
+    """Subject after ``git mailinfo``'s cleanup (``[PATCH ...]`` and ``Re:`` removed)."""
+    subject_line: int
+    message_id: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    headers: tuple[tuple[str, str], ...]
+    """Top-level headers, decoded, in order (name as written, value unfolded)."""
+    message: str
+    """Commit message body exactly as ``git mailinfo`` writes it to its msg file."""
+    message_lines: tuple[int, ...]
+    """Input line of each line of :attr:`message`."""
+    patch: str
+    """Everything from the first patch break on, exactly as ``git mailinfo`` writes it."""
+    patch_lines: tuple[int, ...]
+    """Input line of each line of :attr:`patch`."""
+    problems: tuple[str, ...] = ()
+    """Decoding problems that did not stop decoding (bad charset, invalid UTF-8...)."""
+
+    def header(self, name: str) -> str:
+        """The first header called ``name`` (case-insensitive), or ``""``."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A patch subject split the way maintainers read it.
+
+    ``Re: [PATCH RFC v2 3/7] x86/fred: Fix early boot`` has ``reply=True``,
+    ``tags=("PATCH", "RFC")``, ``version=2``, ``index=3``, ``total=7``,
+    ``area="x86/fred"``, ``summary="Fix early boot"``.
+    """
+
+    raw: str
+    reply: bool
+    tags: tuple[str, ...]
+    version: int
+    index: int | None
+    total: int | None
+    area: str
+    summary: str
+    clean: str
+    line: int
+
+    @property
+    def is_cover_letter(self) -> bool:
+        """True for the ``0/N`` mail of a series."""
+        return self.index == 0 and (self.total or 0) > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Lines of the changelog between blank lines."""
+
+    lines: tuple[TextLine, ...]
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].line if self.lines else 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(item.text for item in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A ``== Title ==`` section of a structured changelog."""
+
+    title: str
+    line: int
+    body: tuple[TextLine, ...]
+    """The section's lines up to the next section or the trailers, blank lines kept."""
+    indented: bool = False
+    """True when the heading was indented (as a reviewer writes it inside a reply)."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(item.text for item in self.body).strip("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """A ``Key: value`` line of the closing tag block, unwrapped."""
+
+    key: str
+    """The key as written, e.g. ``Signed-off-by``."""
+    value: str
+    """The value without its ``# comment``, wrapped lines joined by one space."""
+    comment: str
+    """Text after `` # `` (e.g. ``# 6.9+`` after a stable Cc), without the ``#``."""
+    line: int
+    raw: str
+    """The trailer as written, continuation lines included."""
+
+    @property
+    def name(self) -> str:
+        """The value's display name, when the value looks like ``Name <addr>``."""
+        before, sep, _ = self.value.partition("<")
+        return before.strip().strip('"') if sep else ""
+
+    @property
+    def email(self) -> str:
+        """The address inside ``<...>``, or ``""``."""
+        _, sep, rest = self.value.partition("<")
+        return rest.partition(">")[0].strip() if sep else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Changelog:
+    """The commit message body (what follows the subject), analysed."""
+
+    lines: tuple[TextLine, ...]
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    trailers: tuple[Trailer, ...]
+    trailer_line: int = 0
+    """First line of the trailer block, 0 when there is none."""
+
+    def section(self, title: str) -> Section | None:
+        """The section with ``title`` (case- and space-insensitive), if present."""
+        wanted = " ".join(title.lower().split())
+        for section in self.sections:
+            if " ".join(section.title.lower().split()) == wanted:
+                return section
+        return None
+
+
+class FileStatus(Enum):
+    """What a diff does to one file."""
+
+    MODIFIED = "modified"
+    ADDED = "added"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedLine:
+    """An added or removed line of a hunk."""
+
+    added: bool
+    """True for ``+`` lines, False for ``-`` lines."""
+    text: str
+    old_line: int | None
+    new_line: int | None
+    function: str
+    """Name of the function the line sits in (hunk header or hunk context), or ``""``."""
+    line: int
+    """Input line of this diff line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One ``@@`` hunk."""
+
+    old_start: int
+    old_length: int
+    new_start: int
+    new_length: int
+    heading: str
+    """Text after the second ``@@`` (git's function context)."""
+    line: int
+    changes: tuple[ChangedLine, ...]
+    context_before: tuple[str, ...] = ()
+    """Context (unchanged) lines of the hunk, in order, for function detection."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    """The changes to one file."""
+
+    old_path: str
+    new_path: str
+    status: FileStatus
+    binary: bool
+    line: int
+    hunks: tuple[Hunk, ...]
+    added: int = 0
+    removed: int = 0
+
+    @property
+    def path(self) -> str:
+        """The path that names this file: the new one unless it was deleted."""
+        return self.old_path if self.status is FileStatus.DELETED else self.new_path
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """All file changes of a patch."""
+
+    files: tuple[FileDiff, ...] = ()
+
+    @property
+    def changed_lines(self) -> tuple[tuple[FileDiff, ChangedLine], ...]:
+        return tuple((f, c) for f in self.files for h in f.hunks for c in h.changes)
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """Functions with changed lines, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for _, change in self.changed_lines:
+            if change.function:
+                seen.setdefault(change.function, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """One mail analysed: the unit rules look at."""
+
+    mail: DecodedMail
+    subject: Subject
+    changelog: Changelog
+    notes: tuple[TextLine, ...] = ()
+    """Lines between the ``---`` separator and the diffstat/diff (version notes)."""
+    diffstat: tuple[TextLine, ...] = ()
+    diff: Diff = field(default_factory=Diff)
+    base_commit: str = ""
+    separator_line: int = 0
+    """Input line of the ``---`` separator, 0 when there is none."""
+
+    @property
+    def origin(self) -> str:
+        return self.mail.origin
+
+    @property
+    def has_diff(self) -> bool:
+        return bool(self.diff.files)

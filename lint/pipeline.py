@@ -1,0 +1,26 @@
+"""Raw mail in, analysed patches out: the front half of the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from lint.mail import decode
+from lint.model import Patch, RawMail
+from lint.patch import analyse
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """How mail is decoded; the defaults are those of plain ``git mailinfo``."""
+
+    scissors: bool = False
+    inbody_headers: bool = True
+
+
+def read_patches(raws: Iterable[RawMail], options: DecodeOptions | None = None) -> Iterator[Patch]:
+    """Decode and analyse each raw mail, lazily, in order."""
+    opts = options or DecodeOptions()
+    for raw in raws:
+        mail = decode(raw, scissors=opts.scissors, inbody_headers=opts.inbody_headers)
+        yield analyse(mail)
