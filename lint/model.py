@@ -68,7 +68,9 @@ class DecodedMail:
     patch_lines: tuple[int, ...]
     """Input line of each line of :attr:`patch`."""
     problems: tuple[str, ...] = ()
-    """Decoding problems that did not stop decoding (bad charset, invalid UTF-8...)."""
+    """Decoding problems, git's warnings and errors among them (bad charset, invalid UTF-8...)."""
+    failure: str = ""
+    """The problem that makes ``git mailinfo`` itself fail on this mail, or ``""``."""
 
     def header(self, name: str) -> str:
         """The first header called ``name`` (case-insensitive), or ``""``."""
@@ -236,6 +238,10 @@ class FileDiff:
     hunks: tuple[Hunk, ...]
     added: int = 0
     removed: int = 0
+    old_mode: str = ""
+    """Git file mode before (``100644``, ``100755``, ``120000``...), ``""`` if not given."""
+    new_mode: str = ""
+    """Git file mode after; differs from :attr:`old_mode` on a mode change."""
 
     @property
     def path(self) -> str:
@@ -245,22 +251,30 @@ class FileDiff:
 
 @dataclass(frozen=True, slots=True)
 class Diff:
-    """All file changes of a patch."""
+    """All file changes of a patch, with the views rules ask for computed once."""
 
     files: tuple[FileDiff, ...] = ()
+    changed_lines: tuple[tuple[FileDiff, ChangedLine], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    """Every changed line with its file, in diff order."""
+    added_text: str = field(init=False, repr=False, compare=False)
+    """All added lines joined by newlines: one regex search tells whether any line matches."""
+    removed_text: str = field(init=False, repr=False, compare=False)
+    """All removed lines joined by newlines."""
+    functions: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Functions with changed lines, in order of first appearance."""
 
-    @property
-    def changed_lines(self) -> tuple[tuple[FileDiff, ChangedLine], ...]:
-        return tuple((f, c) for f in self.files for h in f.hunks for c in h.changes)
-
-    @property
-    def functions(self) -> tuple[str, ...]:
-        """Functions with changed lines, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for _, change in self.changed_lines:
-            if change.function:
-                seen.setdefault(change.function, None)
-        return tuple(seen)
+    def __post_init__(self) -> None:
+        changed = tuple((f, c) for f in self.files for h in f.hunks for c in h.changes)
+        # A frozen dataclass computes derived fields through object.__setattr__.
+        object.__setattr__(self, "changed_lines", changed)
+        object.__setattr__(self, "added_text", "\n".join(c.text for _, c in changed if c.added))
+        object.__setattr__(
+            self, "removed_text", "\n".join(c.text for _, c in changed if not c.added)
+        )
+        names = dict.fromkeys(c.function for _, c in changed if c.function)
+        object.__setattr__(self, "functions", tuple(names))
 
 
 @dataclass(frozen=True, slots=True)
