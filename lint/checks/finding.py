@@ -1,0 +1,55 @@
+"""What every check kind shares: its registry entry and how it words a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lint.diagnostic import Diagnostic, Fix, Location
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+CheckFunction = Callable[["Patch", "RuleSpec", Any, "Trigger | None"], Iterator[Diagnostic]]
+"""``check(patch, rule, params, trigger)``: yields the rule's findings on one patch."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKind:
+    """One registered check kind: its name, its typed parameters, its function."""
+
+    name: str
+    params_type: type[Any]
+    """A frozen dataclass; the rule's ``[params]`` table is validated into it at load."""
+    check: CheckFunction
+    doc: str = ""
+    """The check module's docstring: the kind's user documentation."""
+
+
+def finding(
+    patch: Patch,
+    rule: RuleSpec,
+    message: str,
+    line: int,
+    part: str,
+    *,
+    help: str = "",
+    fix: Fix | None = None,
+    data: tuple[tuple[str, str], ...] = (),
+) -> Diagnostic:
+    """A :class:`Diagnostic` of ``rule`` on ``patch`` at input ``line`` in ``part``."""
+    return Diagnostic(
+        rule=rule.id,
+        severity=rule.severity,
+        message=message,
+        location=Location(origin=patch.origin, line=line, part=part),
+        checkpatch=rule.checkpatch,
+        help=help,
+        subject=patch.subject.raw,
+        message_id=patch.mail.message_id,
+        fix=fix,
+        data=data,
+    )

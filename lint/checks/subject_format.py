@@ -1,0 +1,102 @@
+"""subject-format: ``subsys/component: Summary`` with a usable summary.
+
+The subject becomes the one-line summary in ``git log --oneline`` and in
+every ``Fixes:`` tag that will ever point at the commit. Kernel maintainers
+want it to start with the subsystem prefix used by that code's history (``git
+log --oneline -- path`` shows it), not a file path, followed by a short
+summary that is a phrase rather than a sentence: no trailing period.
+
+Parameters:
+
+- ``require_area`` (default true): a ``prefix:`` must be present.
+- ``path_like`` (regex): a prefix matching it is a file path, not a subsystem.
+- ``forbid_trailing_period`` (default true).
+- ``require_capital`` (default false): the summary starts with an uppercase
+  letter, as the tip tree asks (maintainer-tip.rst).
+- ``max_length`` (default 0 = no limit): longest summary (prefix included).
+
+Cover letters are never linted, so their ``[PATCH 0/N]`` subjects are free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "subject-format"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``subject-format`` rule."""
+
+    require_area: bool = True
+    """The summary must follow a ``subsys/component:`` prefix."""
+    path_like: re.Pattern[str] = re.compile(r"^(?:arch|drivers|include)/|\.[chS]$")
+    """A prefix matching this is a file path rather than a subsystem name."""
+    forbid_trailing_period: bool = True
+    """The summary is a phrase, not a sentence."""
+    require_capital: bool = False
+    """The summary starts with an uppercase letter (tip tree style)."""
+    max_length: int = 0
+    """Longest ``prefix: summary`` in characters; 0 means no limit."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report each way the subject departs from ``subsys/component: Summary``."""
+    subject = patch.subject
+    line = subject.line
+    area = subject.area.strip()
+    summary = subject.summary.strip()
+    if params.require_area and not area:
+        yield finding(
+            patch,
+            rule,
+            "the subject has no 'subsys/component:' prefix",
+            line,
+            "subject",
+            help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
+        )
+    elif area and params.path_like.search(area):
+        yield finding(
+            patch,
+            rule,
+            f"the subject prefix '{area}:' is a file path, not a subsystem name",
+            line,
+            "subject",
+            help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
+        )
+    if not summary:
+        yield finding(patch, rule, "the subject has no summary after its prefix", line, "subject")
+        return
+    if params.forbid_trailing_period and summary.endswith(".") and not summary.endswith(".."):
+        yield finding(patch, rule, "the subject summary ends with a period", line, "subject")
+    if params.require_capital and summary[0].isalpha() and not summary[0].isupper():
+        yield finding(
+            patch,
+            rule,
+            f"the subject summary should start with an uppercase letter ('{summary[0]}')",
+            line,
+            "subject",
+        )
+    full = f"{area}: {summary}" if area else summary
+    if params.max_length and len(full) > params.max_length:
+        yield finding(
+            patch,
+            rule,
+            f"the subject is {len(full)} characters long, over {params.max_length}",
+            line,
+            "subject",
+        )

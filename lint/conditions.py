@@ -1,0 +1,384 @@
+"""Rule triggers: the ``[when]`` table of a rule, compiled once into a frozen tree.
+
+A rule such as "a change to FRED carries a FRED Background section" only
+applies to patches that touch FRED. Its ``[when]`` table says what "touches"
+means, with these leaves (each may be one string or a list meaning "any of")::
+
+    diff_path      = "arch/x86/kernel/fred.c"   # glob on a changed file's path
+    diff_line      = '\\bX86_CR4_FRED\\b'          # regex on changed lines
+    side           = "added"                     # diff_line only: added|removed|changed
+    function       = ["cr4_init", "native_write_cr4"]  # a changed line lies in it
+    subject_prefix = '^x86(/|$)'                  # regex on the subject area
+    changelog      = 'FRED'                       # regex on the changelog text
+
+combined with ``any = [...]`` (``[[when.any]]`` tables), ``all = [...]`` and
+``not = {...}``, nested freely. Several keys in one table must all hold.
+
+Path globs are fnmatch-style on the whole path, where ``*`` and ``?`` stay
+inside one path component and ``**`` spans folders; a pattern ending in ``/``
+means "anything under this folder".
+
+:meth:`Condition.matches` returns a :class:`Trigger` saying *what* matched
+("touches arch/x86/kernel/fred.c"), so a diagnostic can cite it, or ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from lint.errors import InputError
+from lint.model import ChangedLine, FileDiff, Patch
+
+SIDES = ("added", "removed", "changed")
+LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """Why a condition matched, for the diagnostic to cite."""
+
+    reason: str
+    """A phrase such as ``touches arch/x86/kernel/fred.c``."""
+    path: str = ""
+    """The file that matched, for diff conditions."""
+    line: int = 0
+    """Input line of the diff line that matched, 0 when not a line match."""
+
+
+class Condition(Protocol):
+    """A compiled trigger."""
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        """The reason ``patch`` satisfies this condition, or ``None``."""
+        ...
+
+    def describe(self) -> str:
+        """The condition in words, for documentation and ``not`` reasons."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPath:
+    """A changed file's path (old or new name) matches one of the globs."""
+
+    globs: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        for changed in patch.diff.files:
+            names = dict.fromkeys((changed.new_path, changed.old_path, changed.path))
+            for name in names:
+                if name and any(p.fullmatch(name) for p in self.patterns):
+                    return Trigger(f"touches {name}", path=name, line=changed.line)
+        return None
+
+    def describe(self) -> str:
+        return "touches " + " or ".join(self.globs)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    """An added/removed line of the diff matches one of the regexes."""
+
+    sources: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    side: str
+    literals: tuple[str, ...] = ()
+    """A text each pattern needs (``X86_CR4_FRED`` for ``\\bX86_CR4_FRED\\b``), or empty
+    when some pattern needs none: a substring test rules out most patches far faster than
+    any regex scan of a large diff."""
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        if self.literals and not self._may_match(patch):
+            return None
+        for changed, line in patch.diff.changed_lines:
+            if (self.side == "added" and not line.added) or (self.side == "removed" and line.added):
+                continue
+            for pattern in self.patterns:
+                found = pattern.search(line.text)
+                if found:
+                    verb = "adds" if line.added else "removes"
+                    where = _file_position(changed, line)
+                    return Trigger(
+                        f"{verb} a line mentioning {found.group(0).strip() or pattern.pattern}"
+                        f" at {where}",
+                        path=changed.path,
+                        line=line.line,
+                    )
+        return None
+
+    def _may_match(self, patch: Patch) -> bool:
+        diff = patch.diff
+        texts = (
+            diff.added_text if self.side != "removed" else "",
+            diff.removed_text if self.side != "added" else "",
+        )
+        return any(literal in text for text in texts if text for literal in self.literals)
+
+    def describe(self) -> str:
+        verb = {"added": "adds", "removed": "removes", "changed": "changes"}[self.side]
+        return f"{verb} a line matching " + " or ".join(repr(s) for s in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class InFunction:
+    """A changed line lies inside one of the named functions."""
+
+    names: frozenset[str]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        if self.names.isdisjoint(patch.diff.functions):
+            return None
+        for changed, line in patch.diff.changed_lines:
+            if line.function in self.names:
+                return Trigger(
+                    f"changes {line.function}() at {_file_position(changed, line)}",
+                    path=changed.path,
+                    line=line.line,
+                )
+        return None
+
+    def describe(self) -> str:
+        return "changes " + " or ".join(f"{name}()" for name in sorted(self.names))
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPrefix:
+    """The subject's area (``x86/fred`` in ``x86/fred: Fix ...``) matches a regex."""
+
+    sources: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        area = patch.subject.area
+        if any(p.search(area) for p in self.patterns):
+            return Trigger(f"has the subject prefix '{area}:'")
+        return None
+
+    def describe(self) -> str:
+        return "has a subject prefix matching " + " or ".join(repr(s) for s in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangelogText:
+    """The changelog text matches a regex."""
+
+    sources: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        for item in patch.changelog.lines:
+            for pattern in self.patterns:
+                found = pattern.search(item.text)
+                if found:
+                    return Trigger(
+                        f"mentions {found.group(0).strip() or pattern.pattern} in the changelog",
+                        line=item.line,
+                    )
+        return None
+
+    def describe(self) -> str:
+        return "mentions " + " or ".join(repr(s) for s in self.sources) + " in the changelog"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one sub-condition holds; the first that does gives the reason."""
+
+    parts: tuple[Condition, ...]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        for part in self.parts:
+            trigger = part.matches(patch)
+            if trigger is not None:
+                return trigger
+        return None
+
+    def describe(self) -> str:
+        return "(" + " or ".join(part.describe() for part in self.parts) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every sub-condition holds; the reasons are joined, the first position kept."""
+
+    parts: tuple[Condition, ...]
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        triggers: list[Trigger] = []
+        for part in self.parts:
+            trigger = part.matches(patch)
+            if trigger is None:
+                return None
+            triggers.append(trigger)
+        located = next((t for t in triggers if t.path), triggers[0])
+        reason = " and ".join(t.reason for t in triggers)
+        return Trigger(reason, path=located.path, line=located.line)
+
+    def describe(self) -> str:
+        return "(" + " and ".join(part.describe() for part in self.parts) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class NotCondition:
+    """The sub-condition does not hold."""
+
+    part: Condition
+
+    def matches(self, patch: Patch) -> Trigger | None:
+        if self.part.matches(patch) is None:
+            return Trigger(f"does not match: {self.part.describe()}")
+        return None
+
+    def describe(self) -> str:
+        return f"not {self.part.describe()}"
+
+
+def _file_position(changed: FileDiff, line: ChangedLine) -> str:
+    number = line.new_line if line.added else line.old_line
+    return f"{changed.path}:{number}" if number else changed.path
+
+
+def glob_to_regex(glob: str) -> str:
+    """Translate a path glob (``*``, ``?``, ``[...]``, ``**``, trailing ``/``) to a regex."""
+    if glob.endswith("/"):
+        glob += "**"
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif char == "*":
+            out.append("[^/]*")
+            i += 1
+        elif char == "?":
+            out.append("[^/]")
+            i += 1
+        elif char == "[":
+            end = glob.find("]", i + 2)
+            if end < 0:
+                out.append(re.escape(char))
+                i += 1
+                continue
+            body = glob[i + 1 : end]
+            negate = body.startswith("!")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(char))
+            i += 1
+    return "".join(out)
+
+
+def compile_condition(table: Any, where: str, key: str = "when") -> Condition:
+    """Compile a ``[when]`` table (or list, meaning any) into a :class:`Condition`.
+
+    Errors are :class:`InputError` at ``where`` naming the offending key.
+    """
+    if isinstance(table, list):
+        return AnyOf(tuple(compile_condition(item, where, key) for item in table))
+    if not isinstance(table, dict):
+        raise InputError(where, f"key '{key}' must be a table or a list of tables")
+    if not table:
+        raise InputError(where, f"key '{key}' is an empty condition")
+    parts: list[Condition] = []
+    for name, value in table.items():
+        if name == "side":
+            if "diff_line" not in table:
+                raise InputError(where, f"key '{key}.side' is only allowed with diff_line")
+            continue
+        parts.append(_compile_key(name, value, table, where, f"{key}.{name}"))
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+
+def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: str) -> Condition:
+    if name == "any":
+        return AnyOf(_compile_list(value, where, key))
+    if name == "all":
+        return AllOf(_compile_list(value, where, key))
+    if name == "not":
+        return NotCondition(compile_condition(value, where, key))
+    if name == "diff_path":
+        globs = _strings(value, where, key)
+        return DiffPath(globs, tuple(_regex(glob_to_regex(g), where, key) for g in globs))
+    if name == "diff_line":
+        side = table.get("side", "changed")
+        if side not in SIDES:
+            parent = key.rpartition(".")[0]
+            raise InputError(
+                where, f"bad value {side!r} for key '{parent}.side' (expected {', '.join(SIDES)})"
+            )
+        sources = _strings(value, where, key)
+        patterns = _regexes(sources, where, key)
+        literals = tuple(required_literal(p) for p in patterns)
+        return DiffLine(sources, patterns, side, literals if all(literals) else ())
+    if name == "function":
+        return InFunction(frozenset(_strings(value, where, key)))
+    if name == "subject_prefix":
+        sources = _strings(value, where, key)
+        return SubjectPrefix(sources, _regexes(sources, where, key))
+    if name == "changelog":
+        sources = _strings(value, where, key)
+        return ChangelogText(sources, _regexes(sources, where, key))
+    known = ", ".join((*LEAF_KEYS, "side", "any", "all", "not"))
+    raise InputError(where, f"unknown key '{key}' (expected one of {known})")
+
+
+def _compile_list(value: Any, where: str, key: str) -> tuple[Condition, ...]:
+    if not isinstance(value, list) or not value:
+        raise InputError(where, f"key '{key}' must be a non-empty list of tables")
+    return tuple(compile_condition(item, where, f"{key}[{n}]") for n, item in enumerate(value))
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise InputError(where, f"key '{key}' must be a string or a non-empty list of strings")
+    return tuple(items)
+
+
+def required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of plain characters every match of ``pattern`` contains, or ``""``.
+
+    Read from the compiled pattern's parse tree: only the top-level sequence counts
+    (an alternation or an optional group can make any of its text absent), and a
+    character followed by a quantifier ends the run.
+    """
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # any surprise in a private module: simply no shortcut
+        return ""
+    best, run = "", []
+    for opcode, argument in tree:
+        if opcode is sre.LITERAL:
+            run.append(chr(argument))
+            continue
+        if opcode is not sre.AT:  # \b, ^ and $ match no text and do not end a run
+            best = max(best, "".join(run), key=len)
+            run = []
+    best = max(best, "".join(run), key=len)
+    return best if len(best) >= 3 else ""
+
+
+def _regexes(sources: tuple[str, ...], where: str, key: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(_regex(source, where, key) for source in sources)
+
+
+def _regex(source: str, where: str, key: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise InputError(where, f"bad regex {source!r} for key '{key}': {exc}") from None

@@ -1,0 +1,191 @@
+"""Project configuration: ``.patchlens.toml``, found at the git top level or given explicitly.
+
+A kernel tree (or a subsystem tree) can carry its own ``.patchlens.toml`` so
+every contributor and the list bot lint with the same rulebook::
+
+    profile   = "auto"                  # auto | tip | kernel
+    fail_on   = "error"                 # default for --fail-on
+    rule_dirs = ["tools/patchlens-rules"]  # extra rule folders, relative to this file
+
+    [rules]
+    enable  = ["some-optional-rule"]
+    disable = ["line-length"]
+
+    [rules.severity]
+    "subject-format" = "warning"
+
+Every key is validated when the file is read; a typo is an :class:`InputError`
+naming the file and the key, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lint.diagnostic import Severity
+from lint.errors import InputError
+
+CONFIG_NAME = ".patchlens.toml"
+"""File name looked for at the top of the git repository."""
+
+PROFILES = ("auto", "tip", "kernel")
+"""``tip`` = the x86/scheduler/locking/timers trees with their stricter changelog
+rules (Documentation/process/maintainer-tip.rst); ``kernel`` = everything else;
+``auto`` = pick per patch from its subject prefix."""
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Validated configuration; the defaults are what you get without a file."""
+
+    path: Path | None = None
+    """The file this came from, or ``None`` for the built-in defaults."""
+    profile: str = "auto"
+    """One of :data:`PROFILES`."""
+    fail_on: Severity | None = None
+    """Default for ``--fail-on``; ``None`` leaves it to the front door."""
+    rule_dirs: tuple[Path, ...] = ()
+    """Extra rule folders (absolute), loaded after the packaged rules."""
+    enable: tuple[str, ...] = ()
+    """Rules (ids or checkpatch names) switched on although off by default."""
+    disable: tuple[str, ...] = ()
+    """Rules (ids or checkpatch names) switched off."""
+    severity: tuple[tuple[str, Severity], ...] = ()
+    """Per-rule severity overrides, in file order."""
+
+    @property
+    def where(self) -> str:
+        """How to name this configuration in an error message."""
+        return str(self.path) if self.path is not None else "configuration"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; unreadable files and syntax errors are :class:`InputError`.
+
+    The error names the file, and for syntax errors the line and column.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        if found is None:
+            raise InputError(str(path), f"TOML syntax error: {message}") from None
+        reason = message[: found.start()].strip()
+        raise InputError(
+            f"{path}:{found.group(1)}:{found.group(2)}",
+            f"TOML syntax error: {reason} (line {found.group(1)}, column {found.group(2)})",
+        ) from None
+
+
+def find_config(start: Path) -> Path | None:
+    """The ``.patchlens.toml`` at the top of the git repository holding ``start``.
+
+    Walks up from ``start`` to the first folder holding ``.git`` (a folder, or
+    a file in worktrees and submodules); no repository or no file there means
+    ``None``.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            candidate = folder / CONFIG_NAME
+            return candidate if candidate.is_file() else None
+    return None
+
+
+def load_config(explicit: Path | None, start: Path) -> Config:
+    """Load ``explicit`` if given (it must exist), else the repository's file, else defaults."""
+    path = explicit if explicit is not None else find_config(start)
+    if path is None:
+        return Config()
+    if explicit is not None and not explicit.is_file():
+        raise InputError(str(explicit), "configuration file not found")
+    return parse_config(read_toml(path), path)
+
+
+def parse_config(table: dict[str, Any], path: Path) -> Config:
+    """Validate a parsed ``.patchlens.toml`` table; ``path`` names it in errors."""
+    where = str(path)
+    _reject_unknown(table, {"profile", "fail_on", "rule_dirs", "rules"}, where, "")
+    profile = _string(table, "profile", where, "", "auto")
+    if profile not in PROFILES:
+        raise InputError(
+            where, f"bad value {profile!r} for key 'profile' (expected {', '.join(PROFILES)})"
+        )
+    fail_on: Severity | None = None
+    if "fail_on" in table:
+        fail_on = _severity(_string(table, "fail_on", where, "", ""), where, "key 'fail_on'")
+    rule_dirs = tuple(
+        _rule_dir(path.parent, name, where) for name in _strings(table, "rule_dirs", where, "")
+    )
+    rules = table.get("rules", {})
+    if not isinstance(rules, dict):
+        raise InputError(where, "key 'rules' must be a table")
+    _reject_unknown(rules, {"enable", "disable", "severity"}, where, "rules")
+    severities = rules.get("severity", {})
+    if not isinstance(severities, dict):
+        raise InputError(where, "key 'severity' in [rules] must be a table")
+    overrides: list[tuple[str, Severity]] = []
+    for rule, value in severities.items():
+        if not isinstance(value, str):
+            raise InputError(where, f"key '{rule}' in [rules.severity] must be a string")
+        overrides.append((rule, _severity(value, where, f"key '{rule}' in [rules.severity]")))
+    return Config(
+        path=path,
+        profile=profile,
+        fail_on=fail_on,
+        rule_dirs=rule_dirs,
+        enable=_strings(rules, "enable", where, "rules"),
+        disable=_strings(rules, "disable", where, "rules"),
+        severity=tuple(overrides),
+    )
+
+
+def _in(section: str) -> str:
+    return f" in [{section}]" if section else ""
+
+
+def _reject_unknown(table: dict[str, Any], known: set[str], where: str, section: str) -> None:
+    for key in table:
+        if key not in known:
+            raise InputError(where, f"unknown key '{key}'{_in(section)}")
+
+
+def _string(table: dict[str, Any], key: str, where: str, section: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise InputError(where, f"key '{key}'{_in(section)} must be a string")
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, where: str, section: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputError(where, f"key '{key}'{_in(section)} must be a list of strings")
+    return tuple(value)
+
+
+def _severity(text: str, where: str, what: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise InputError(where, f"bad value for {what}: {exc}") from None
+
+
+def _rule_dir(base: Path, name: str, where: str) -> Path:
+    folder = (base / name).resolve()
+    if not folder.is_dir():
+        raise InputError(where, f"key 'rule_dirs': folder '{name}' does not exist")
+    return folder

@@ -1,0 +1,83 @@
+"""Run a ruleset over one patch: conditions, profile, checks, sorted diagnostics.
+
+Which mails are linted:
+
+- Replies (``Re: ...``) are review, not patches: no rule applies.
+- Cover letters (``[PATCH 0/N]``) describe a series and are never applied:
+  no rule applies (series-level checks will get their own entry point).
+- Every other mail (or commit message) is a patch. A rule without ``[when]``
+  looks at every patch; a rule whose ``[when]`` names diff facts can only be
+  triggered by a patch that has a diff, so a bare commit message (the
+  ``commit-msg`` hook) is judged by its changelog rules alone.
+
+Profiles: a rule with ``profile = "tip"`` (or ``"kernel"``) applies only under
+that maintainer profile. The profile is the ``CheckContext`` override, else the
+configured one; ``auto`` picks ``tip`` when the subject's first prefix
+component is one of the tip tree's areas (``rules/data/profiles.toml``), else
+``kernel``.
+
+The engine never prints and never edits what a check returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lint.checks import KINDS
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.model import Patch
+    from lint.ruleset import Ruleset, RuleSpec
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Optional facts some checks use; everything defaults to "not available"."""
+
+    profile: str | None = None
+    """Force ``tip`` or ``kernel`` (or ``auto``) for this run, over the configured profile."""
+    repo: Path | None = None
+    """A git repository (e.g. a kernel tree) checks may consult."""
+
+
+def is_linted(patch: Patch) -> bool:
+    """False for mails that are not patches: replies and cover letters."""
+    return not patch.subject.reply and not patch.subject.is_cover_letter
+
+
+def active_profile(patch: Patch, ruleset: Ruleset, context: CheckContext | None = None) -> str:
+    """``tip`` or ``kernel`` for this patch (see the module docstring)."""
+    chosen = context.profile if context is not None and context.profile else ruleset.profile
+    if chosen != "auto":
+        return chosen
+    # "x86/fred", "sched/core", "perf/x86/intel": the tree is named by the first component.
+    first = patch.subject.area.split("/", 1)[0].split(":", 1)[0].strip().lower()
+    return "tip" if first and first in ruleset.tip_areas else "kernel"
+
+
+def applies(rule: RuleSpec, profile: str) -> bool:
+    """Whether ``rule`` runs at all under ``profile`` (before its condition)."""
+    return rule.enabled and rule.profile in ("all", profile)
+
+
+def run(
+    patch: Patch, ruleset: Ruleset, context: CheckContext | None = None
+) -> tuple[Diagnostic, ...]:
+    """Every diagnostic of ``ruleset`` on ``patch``, sorted by :attr:`Diagnostic.sort_key`."""
+    if not is_linted(patch):
+        return ()
+    profile = active_profile(patch, ruleset, context)
+    found: list[Diagnostic] = []
+    for rule in ruleset.rules:
+        if not applies(rule, profile):
+            continue
+        trigger = None
+        if rule.when is not None:
+            trigger = rule.when.matches(patch)
+            if trigger is None:
+                continue
+        found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger))
+    return tuple(sorted(found, key=lambda d: d.sort_key))

@@ -1,0 +1,312 @@
+"""The rulebook: ``rules/*.toml`` loaded, validated and compiled into typed specs.
+
+One rule per file, its ``id`` equal to the file stem (kebab-case)::
+
+    id         = "fred-background"
+    kind       = "require-section"      # a key of lint.checks.KINDS
+    severity   = "error"                # error | warning | note
+    summary    = "A change to FRED carries a '== FRED Background ==' section"
+    checkpatch = "TYPE"                 # optional: checkpatch.pl's name for it
+    profile    = "all"                  # all | tip | kernel (default all)
+    enabled    = true                   # false: only on when asked for
+    [when]  ...                         # lint.conditions; absent = every patch
+    [params] ...                        # the kind's typed Params
+    [doc]
+    rationale = "Markdown: why reviewers want this"
+    reference = "Reference background text for the topic"
+    examples  = "Markdown: good and bad examples"
+
+Everything is checked at load time (unknown keys, kinds, severities, param
+names and types, regexes), so a broken rule stops the run with the file and
+key named, before any patch is read. Regexes and globs are compiled here,
+once. Packaged rules are found only through :func:`lint.resources.resource_dir`;
+data files that are not rules live in ``rules/data/`` and are not loaded as
+rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lint.checks import KINDS
+from lint.conditions import Condition, compile_condition
+from lint.config import Config, read_toml
+from lint.diagnostic import Severity
+from lint.errors import InputError
+from lint.resources import resource_dir
+
+RULE_PROFILES = ("all", "tip", "kernel")
+_RULE_KEYS = frozenset(
+    {"id", "kind", "severity", "summary", "checkpatch", "profile", "enabled", "when"}
+    | {"params", "doc"}
+)
+_DOC_KEYS = frozenset({"rationale", "reference", "examples"})
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CHECKPATCH = re.compile(r"[A-Z0-9_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """One validated rule."""
+
+    id: str
+    kind: str
+    severity: Severity
+    summary: str
+    checkpatch: str
+    """checkpatch.pl's type name for the same finding, or ``""``."""
+    profile: str
+    """``all``, ``tip`` or ``kernel``: which maintainer profile the rule belongs to."""
+    enabled: bool
+    when: Condition | None
+    """The trigger; ``None`` means the rule looks at every patch."""
+    params: Any
+    """An instance of the kind's ``Params`` dataclass."""
+    rationale: str
+    """Markdown: why maintainers want this."""
+    reference: str
+    """Reference background text for the topic (shown when a patch lacks it)."""
+    path: Path
+    examples: str = ""
+    """Markdown: examples of good and bad changelogs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """The loaded rules, plus the profile facts the engine needs."""
+
+    rules: tuple[RuleSpec, ...]
+    profile: str = "auto"
+    """The configured profile: ``auto``, ``tip`` or ``kernel``."""
+    tip_areas: tuple[str, ...] = ()
+    """Subject areas (first prefix component) handled by the tip tree, for ``auto``."""
+
+    def get(self, name: str) -> RuleSpec | None:
+        """The rule with this id, or else with this checkpatch name (any case)."""
+        for rule in self.rules:
+            if rule.id == name:
+                return rule
+        upper = name.upper()
+        for rule in self.rules:
+            if rule.checkpatch and rule.checkpatch == upper:
+                return rule
+        return None
+
+    def select(self, only: Collection[str] = (), ignore: Collection[str] = ()) -> Ruleset:
+        """Keep the rules named in ``only`` (all when empty), minus those in ``ignore``.
+
+        Names are rule ids or checkpatch names (case-insensitive). A rule named
+        in ``only`` is switched on even if it is off by default. An unknown
+        name is an :class:`InputError` at ``--types``.
+        """
+        wanted = self._ids(only)
+        dropped = self._ids(ignore)
+        kept: list[RuleSpec] = []
+        for rule in self.rules:
+            if rule.id in dropped or (wanted and rule.id not in wanted):
+                continue
+            kept.append(dataclasses.replace(rule, enabled=True) if wanted else rule)
+        return dataclasses.replace(self, rules=tuple(kept))
+
+    def _ids(self, names: Collection[str]) -> set[str]:
+        ids: set[str] = set()
+        for name in names:
+            matched = {
+                rule.id
+                for rule in self.rules
+                if rule.id == name or (rule.checkpatch and rule.checkpatch == name.upper())
+            }
+            if not matched:
+                raise InputError("--types", f"unknown rule or checkpatch type '{name}'")
+            ids |= matched
+        return ids
+
+
+def load_ruleset(config: Config) -> Ruleset:
+    """Load the packaged rules and ``config.rule_dirs``, then apply the config's choices."""
+    packaged = resource_dir("rules")
+    seen: dict[str, RuleSpec] = {}
+    for folder in (packaged, *config.rule_dirs):
+        for path in sorted(folder.glob("*.toml")):
+            rule = load_rule(path)
+            if rule.id in seen:
+                raise InputError(
+                    str(path), f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
+                )
+            seen[rule.id] = rule
+    ruleset = Ruleset(
+        rules=tuple(seen.values()),
+        profile=config.profile,
+        tip_areas=_tip_areas(packaged / "data" / "profiles.toml"),
+    )
+    return _configure(ruleset, config)
+
+
+def load_rule(path: Path) -> RuleSpec:
+    """Read and validate one rule file."""
+    where = str(path)
+    table = read_toml(path)
+    for key in table:
+        if key not in _RULE_KEYS:
+            raise InputError(where, f"unknown key '{key}'")
+    rule_id = _text(table, "id", where, required=True)
+    if not _KEBAB.fullmatch(rule_id):
+        raise InputError(where, f"key 'id': '{rule_id}' is not kebab-case")
+    if rule_id != path.stem:
+        raise InputError(where, f"key 'id': '{rule_id}' differs from the file name '{path.stem}'")
+    kind_name = _text(table, "kind", where, required=True)
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        known = ", ".join(sorted(KINDS))
+        raise InputError(where, f"key 'kind': unknown kind '{kind_name}' (known: {known})")
+    try:
+        severity = Severity.parse(_text(table, "severity", where, required=True))
+    except ValueError as exc:
+        raise InputError(where, f"key 'severity': {exc}") from None
+    checkpatch = _text(table, "checkpatch", where)
+    if checkpatch and not _CHECKPATCH.fullmatch(checkpatch):
+        raise InputError(where, f"key 'checkpatch': '{checkpatch}' is not a checkpatch type")
+    profile = _text(table, "profile", where) or "all"
+    if profile not in RULE_PROFILES:
+        raise InputError(
+            where, f"key 'profile': '{profile}' is not one of {', '.join(RULE_PROFILES)}"
+        )
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise InputError(where, "key 'enabled' must be true or false")
+    when = compile_condition(table["when"], where) if "when" in table else None
+    params_table = table.get("params", {})
+    if not isinstance(params_table, dict):
+        raise InputError(where, "key 'params' must be a table")
+    doc = table.get("doc", {})
+    if not isinstance(doc, dict):
+        raise InputError(where, "key 'doc' must be a table")
+    for key in doc:
+        if key not in _DOC_KEYS:
+            raise InputError(where, f"unknown key 'doc.{key}'")
+    return RuleSpec(
+        id=rule_id,
+        kind=kind_name,
+        severity=severity,
+        summary=_text(table, "summary", where, required=True),
+        checkpatch=checkpatch,
+        profile=profile,
+        enabled=enabled,
+        when=when,
+        params=build_params(kind.params_type, params_table, where),
+        rationale=_text(doc, "rationale", where, key_prefix="doc."),
+        reference=_text(doc, "reference", where, key_prefix="doc."),
+        path=path,
+        examples=_text(doc, "examples", where, key_prefix="doc."),
+    )
+
+
+def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> Any:
+    """Validate a ``[params]`` table into the kind's frozen ``Params`` dataclass.
+
+    Supported field types: ``str``, ``int``, ``bool``, ``float``,
+    ``tuple[str, ...]`` (a TOML list of strings) and ``re.Pattern[str]`` (a
+    regex, compiled here).
+    """
+    hints = typing.get_type_hints(params_type)
+    fields = {field.name: field for field in dataclasses.fields(params_type)}
+    for key in table:
+        if key not in fields:
+            known = ", ".join(fields) or "none"
+            raise InputError(where, f"unknown key 'params.{key}' (known: {known})")
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name not in table:
+            no_default = field.default is dataclasses.MISSING
+            if no_default and field.default_factory is dataclasses.MISSING:
+                raise InputError(where, f"missing key 'params.{name}'")
+            continue
+        values[name] = _param_value(hints[name], table[name], where, f"params.{name}")
+    return params_type(**values)
+
+
+def _param_value(hint: Any, value: Any, where: str, key: str) -> Any:
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise InputError(where, f"key '{key}' must be true or false")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise InputError(where, f"key '{key}' must be a non-negative integer")
+    if hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise InputError(where, f"key '{key}' must be a number")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise InputError(where, f"key '{key}' must be a string")
+    if hint == tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise InputError(where, f"key '{key}' must be a list of strings")
+    if hint == re.Pattern[str]:
+        if not isinstance(value, str):
+            raise InputError(where, f"key '{key}' must be a regex string")
+        try:
+            return re.compile(value)
+        except re.error as exc:
+            raise InputError(where, f"bad regex {value!r} for key '{key}': {exc}") from None
+    raise TypeError(f"unsupported Params field type {hint!r} for {key}")  # a bug in a check
+
+
+def _text(
+    table: dict[str, Any], key: str, where: str, *, required: bool = False, key_prefix: str = ""
+) -> str:
+    if key not in table:
+        if required:
+            raise InputError(where, f"missing key '{key_prefix}{key}'")
+        return ""
+    value = table[key]
+    if not isinstance(value, str):
+        raise InputError(where, f"key '{key_prefix}{key}' must be a string")
+    if required and not value.strip():
+        raise InputError(where, f"key '{key_prefix}{key}' is empty")
+    return value
+
+
+def _tip_areas(path: Path) -> tuple[str, ...]:
+    """The ``[tip] areas`` list of the packaged ``profiles.toml``."""
+    if not path.is_file():
+        return ()
+    table = read_toml(path)
+    tip = table.get("tip", {})
+    areas = tip.get("areas", []) if isinstance(tip, dict) else None
+    if not isinstance(areas, list) or not all(isinstance(item, str) for item in areas):
+        raise InputError(str(path), "key 'tip.areas' must be a list of strings")
+    return tuple(areas)
+
+
+def _configure(ruleset: Ruleset, config: Config) -> Ruleset:
+    """Apply the config's enable/disable/severity choices (unknown ids name the config)."""
+    where = config.where
+
+    def resolve(name: str, what: str) -> str:
+        rule = ruleset.get(name)
+        if rule is None:
+            raise InputError(where, f"unknown rule '{name}' in [rules] {what}")
+        return rule.id
+
+    enable = {resolve(name, "enable") for name in config.enable}
+    disable = {resolve(name, "disable") for name in config.disable}
+    severity = {resolve(name, "severity"): level for name, level in config.severity}
+    if not (enable or disable or severity):
+        return ruleset
+    rules: list[RuleSpec] = []
+    for rule in ruleset.rules:
+        enabled = (rule.enabled or rule.id in enable) and rule.id not in disable
+        level = severity.get(rule.id, rule.severity)
+        rules.append(dataclasses.replace(rule, enabled=enabled, severity=level))
+    return dataclasses.replace(ruleset, rules=tuple(rules))

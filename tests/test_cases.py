@@ -1,0 +1,84 @@
+"""Whole-pipeline cases: ``tests/cases/<rule-id>/{pass,fail}-<what>.patch``.
+
+Each case is a ``git format-patch`` file written by us. A ``pass-`` case must
+give no diagnostic of its rule; a ``fail-`` case must give exactly the lines of
+its ``.expected`` sidecar (``rule-id<TAB>severity<TAB>part:line<TAB>message``).
+Only the rule named by the folder is compared, so a case may trip other rules.
+Every packaged rule must have at least one case of each kind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lint.config import Config
+from lint.diagnostic import Diagnostic
+from lint.engine import run
+from lint.model import RawMail
+from lint.pipeline import read_patches
+from lint.resources import resource_dir
+from lint.ruleset import Ruleset, load_ruleset
+
+CASES = Path(__file__).parent / "cases"
+PATCHES = sorted(CASES.glob("*/*.patch"))
+
+
+@pytest.fixture(scope="module")
+def ruleset() -> Ruleset:
+    # Every rule on, whatever its default, so that each case sees its rule.
+    return load_ruleset(Config()).select(
+        only=[p.stem for p in resource_dir("rules").glob("*.toml")]
+    )
+
+
+def render(diagnostic: Diagnostic) -> str:
+    location = diagnostic.location
+    return "\t".join(
+        (
+            diagnostic.rule,
+            diagnostic.severity.label,
+            f"{location.part}:{location.line}",
+            diagnostic.message,
+        )
+    )
+
+
+def diagnostics_of(path: Path, rule_id: str, ruleset: Ruleset) -> list[str]:
+    raw = RawMail(path.read_bytes(), str(path))
+    found: list[str] = []
+    for patch in read_patches([raw]):
+        found.extend(render(d) for d in run(patch, ruleset) if d.rule == rule_id)
+    return found
+
+
+def test_every_rule_has_passing_and_failing_cases() -> None:
+    missing: list[str] = []
+    for rule_file in sorted(resource_dir("rules").glob("*.toml")):
+        folder = CASES / rule_file.stem
+        for kind in ("pass", "fail"):
+            if not list(folder.glob(f"{kind}-*.patch")):
+                missing.append(f"{rule_file.stem}: no {kind}-*.patch")
+    assert missing == []
+
+
+def test_every_case_folder_names_a_rule_and_every_fail_case_has_a_sidecar() -> None:
+    rule_ids = {p.stem for p in resource_dir("rules").glob("*.toml")}
+    assert {p.parent.name for p in PATCHES} <= rule_ids
+    for path in PATCHES:
+        assert path.stem.startswith(("pass-", "fail-")), path
+        if path.stem.startswith("fail-"):
+            assert path.with_suffix(".expected").is_file(), path
+
+
+@pytest.mark.parametrize("path", PATCHES, ids=[f"{p.parent.name}/{p.stem}" for p in PATCHES])
+def test_case(path: Path, ruleset: Ruleset) -> None:
+    rule_id = path.parent.name
+    found = diagnostics_of(path, rule_id, ruleset)
+    if path.stem.startswith("pass-"):
+        assert found == []
+    else:
+        expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+        assert expected, f"{path.with_suffix('.expected')} is empty"
+        assert found == expected
