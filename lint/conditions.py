@@ -65,8 +65,14 @@ class DiffPath:
 
     globs: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    prefixes: tuple[str, ...] = ()
+    """The literal start of each glob (``arch/x86/entry/`` of ``arch/x86/entry/*fred*``),
+    or empty when a glob starts with a wildcard: every path is written out in the diff
+    text, so a diff holding none of them touches no matching file."""
 
     def matches(self, patch: Patch) -> Trigger | None:
+        if self.prefixes and not any(patch.diff_may_contain(p) for p in self.prefixes):
+            return None
         for changed in patch.diff.files:
             names = dict.fromkeys((changed.new_path, changed.old_path, changed.path))
             for name in names:
@@ -110,6 +116,8 @@ class DiffLine:
         return None
 
     def _may_match(self, patch: Patch) -> bool:
+        if not any(patch.diff_may_contain(literal) for literal in self.literals):
+            return False
         diff = patch.diff
         texts = (
             diff.added_text if self.side != "removed" else "",
@@ -129,6 +137,10 @@ class InFunction:
     names: frozenset[str]
 
     def matches(self, patch: Patch) -> Trigger | None:
+        # A function is named in the hunk heading or the hunk's own lines, so a diff
+        # that never spells its name cannot change it.
+        if not any(patch.diff_may_contain(name) for name in self.names):
+            return None
         if self.names.isdisjoint(patch.diff.functions):
             return None
         for changed, line in patch.diff.changed_lines:
@@ -308,7 +320,12 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
         return NotCondition(compile_condition(value, where, key))
     if name == "diff_path":
         globs = _strings(value, where, key)
-        return DiffPath(globs, tuple(_regex(glob_to_regex(g), where, key) for g in globs))
+        prefixes = tuple(re.split(r"[*?\[]", glob, maxsplit=1)[0] for glob in globs)
+        return DiffPath(
+            globs,
+            tuple(_regex(glob_to_regex(g), where, key) for g in globs),
+            prefixes if all(len(p) >= 3 for p in prefixes) else (),
+        )
     if name == "diff_line":
         side = table.get("side", "changed")
         if side not in SIDES:

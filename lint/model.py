@@ -278,8 +278,23 @@ class Diff:
 
 
 @dataclass(frozen=True, slots=True)
+class DiffSource:
+    """The diff part of a mail as text, before it is parsed into a :class:`Diff`."""
+
+    text: str = ""
+    first_line: int = 0
+    lines: tuple[int, ...] = ()
+    """Input line of each line of :attr:`text`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Patch:
-    """One mail analysed: the unit rules look at."""
+    """One mail analysed: the unit rules look at.
+
+    The diff is parsed on first use: most rules ask whether a diff could mention
+    something (:meth:`diff_may_contain`), and for most patches of a mailing list
+    the answer is no, which a substring search gives without parsing anything.
+    """
 
     mail: DecodedMail
     subject: Subject
@@ -287,15 +302,37 @@ class Patch:
     notes: tuple[TextLine, ...] = ()
     """Lines between the ``---`` separator and the diffstat/diff (version notes)."""
     diffstat: tuple[TextLine, ...] = ()
-    diff: Diff = field(default_factory=Diff)
+    diff_source: DiffSource = DiffSource()
     base_commit: str = ""
     separator_line: int = 0
     """Input line of the ``---`` separator, 0 when there is none."""
+    parsed_diff: Diff | None = None
+    """A diff given ready-made (tests, tools); otherwise :attr:`diff` parses the source."""
+    _parsed: list[Diff] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def origin(self) -> str:
         return self.mail.origin
 
     @property
+    def diff(self) -> Diff:
+        """The parsed diff (parsed once, on first use)."""
+        if self.parsed_diff is not None:
+            return self.parsed_diff
+        if not self._parsed:
+            from lint.diff import parse_diff
+
+            source = self.diff_source
+            parsed = parse_diff(source.text, source.first_line, lines=source.lines)
+            self._parsed.append(parsed)  # memo only: the value never changes
+        return self._parsed[0]
+
+    def diff_may_contain(self, text: str) -> bool:
+        """False only when no part of the diff can contain ``text``; needs no parsing."""
+        return self.parsed_diff is not None or text in self.diff_source.text
+
+    @property
     def has_diff(self) -> bool:
-        return bool(self.diff.files)
+        if self.parsed_diff is not None:
+            return bool(self.parsed_diff.files)
+        return bool(self.diff_source.text)

@@ -143,7 +143,7 @@ def patch(
         mail=mail(),
         subject=subj or subject(),
         changelog=changelog(body if body is not None else ["Explain things.", "", *SIGNED]),
-        diff=Diff(tuple(files or ())),
+        parsed_diff=Diff(tuple(files or ())),
     )
 
 
