@@ -13,6 +13,10 @@ class InputError(Exception):
     """A problem with what the user gave us, named by where it is."""
 
     def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where}: {problem}")
+        # Both parts go to Exception.args so the error survives pickling (-j workers).
+        super().__init__(where, problem)
         self.where = where
         self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"

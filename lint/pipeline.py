@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from lint.mail import decode
 from lint.model import Patch, RawMail
 from lint.patch import analyse
+from lint.sanity import check_decoded, check_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,5 +23,7 @@ def read_patches(raws: Iterable[RawMail], options: DecodeOptions | None = None) 
     """Decode and analyse each raw mail, lazily, in order."""
     opts = options or DecodeOptions()
     for raw in raws:
+        check_raw(raw)
         mail = decode(raw, scissors=opts.scissors, inbody_headers=opts.inbody_headers)
+        check_decoded(mail)
         yield analyse(mail)

@@ -1,0 +1,53 @@
+"""Reporters: each turns lint results into one string; only cli.py prints it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lint.diagnostic import Severity
+from lint.runner import PatchReport
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Totals of a run, for the closing line of a report."""
+
+    messages: int
+    with_findings: int
+    errors: int
+    warnings: int
+    notes: int
+
+    @classmethod
+    def of(cls, reports: Iterable[PatchReport], messages: int) -> Summary:
+        """Count the findings of ``reports`` (only those with findings need be passed)."""
+        severities: Counter[Severity] = Counter()
+        with_findings = 0
+        for report in reports:
+            if report.diagnostics:
+                with_findings += 1
+            severities.update(d.severity for d in report.diagnostics)
+        return cls(
+            messages=messages,
+            with_findings=with_findings,
+            errors=severities[Severity.ERROR],
+            warnings=severities[Severity.WARNING],
+            notes=severities[Severity.NOTE],
+        )
+
+    @property
+    def text(self) -> str:
+        """``3 messages, 1 with findings: 2 errors, 1 warning, 0 notes``."""
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        head = count(self.messages, "message")
+        if not self.with_findings:
+            return f"{head}, no findings"
+        return (
+            f"{head}, {self.with_findings} with findings: {count(self.errors, 'error')}, "
+            f"{count(self.warnings, 'warning')}, {count(self.notes, 'note')}"
+        )

@@ -1,0 +1,50 @@
+"""The human report: ``FILE:LINE: severity: rule-id: message``, grouped per patch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lint.diagnostic import Diagnostic, Severity
+from lint.report import Summary
+from lint.runner import PatchReport
+
+_COLOURS = {
+    Severity.ERROR: "\033[1;31m",
+    Severity.WARNING: "\033[1;33m",
+    Severity.NOTE: "\033[1;36m",
+}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"{code}{text}{_RESET}" if colour else text
+
+
+def render_diagnostic(diag: Diagnostic, colour: bool = False) -> str:
+    """One finding as ``FILE:LINE: severity: rule-id: message`` plus indented help."""
+    where = f"{diag.location.origin}:{diag.location.line}"
+    severity = _paint(diag.severity.label, _COLOURS[diag.severity], colour)
+    lines = [f"{_paint(where, _BOLD, colour)}: {severity}: {diag.rule}: {diag.message}"]
+    lines.extend(f"    {line}" for line in diag.help.splitlines() if diag.help)
+    if diag.fix:
+        fix = f"    fix: {diag.fix.description}"
+        lines.append(_paint(fix, _DIM, colour))
+    return "\n".join(lines)
+
+
+def render(
+    reports: Sequence[PatchReport], summary: Summary, colour: bool = False, verbose: bool = False
+) -> str:
+    """The whole report: a heading per patch with findings, its findings, one summary line."""
+    blocks: list[str] = []
+    for report in reports:
+        if not report.diagnostics and not verbose:
+            continue
+        title = report.subject or "(no subject)"
+        heading = _paint(f"{report.origin}: {title}", _BOLD, colour)
+        body = [render_diagnostic(d, colour) for d in report.diagnostics] or ["    clean"]
+        blocks.append("\n".join([heading, *body]))
+    blocks.append(summary.text)
+    return "\n\n".join(blocks) + "\n"

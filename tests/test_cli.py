@@ -1,0 +1,127 @@
+"""The command line end to end on the example thread: formats, exit codes, goldens."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+V1 = ROOT / "examples" / "thread" / "v1-0001.patch"
+V2 = ROOT / "examples" / "thread" / "v2-0001.patch"
+SECTIONS = ("cr-pinning-background", "problem-section", "fix-section")
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(autouse=True)
+def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def test_v1_reports_missing_sections_at_the_subject(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["lint", "--format", "json", str(V1.relative_to(ROOT))], capsys)
+    assert status == 1
+    report = json.loads(out)
+    found = {(d["rule"], d["line"]) for p in report["patches"] for d in p["diagnostics"]}
+    # Line 4 of v1-0001.patch holds its Subject: header.
+    for rule in SECTIONS:
+        assert (rule, 4) in found
+
+
+def test_v2_reports_none_of_them(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["lint", str(V2.relative_to(ROOT))], capsys)
+    assert status == 0, out
+    assert out.strip().endswith("1 message, no findings")
+
+
+@pytest.mark.parametrize("fmt", ["text", "terse", "json"])
+def test_report_formats_match_goldens(
+    fmt: str, capsys: pytest.CaptureFixture[str], golden: Callable[[str, str], None]
+) -> None:
+    inputs = [str(V1.relative_to(ROOT)), str(V2.relative_to(ROOT))]
+    status, out, _ = run(["lint", "--format", fmt, "--color", "never", *inputs], capsys)
+    assert status == 1
+    golden(f"lint-thread.{fmt}", out)
+
+
+def test_parse_json_matches_golden(
+    capsys: pytest.CaptureFixture[str], golden: Callable[[str, str], None]
+) -> None:
+    status, out, _ = run(["parse", "--format", "json", str(V2.relative_to(ROOT))], capsys)
+    assert status == 0
+    record = json.loads(out)
+    assert record["subject_clean"] == (
+        "x86/fred: Defer CR pinning until the secondary CPU is set up"
+    )
+    assert [s["title"] for s in record["sections"]] == [
+        "CR Pinning Background",
+        "FRED Background",
+        "SEV Background",
+        "Problem",
+        "Fix",
+    ]
+    golden("parse-v2.jsonl", out)
+
+
+def test_colour_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    _, plain, _ = run(["lint", "--color", "never", str(V1)], capsys)
+    _, coloured, _ = run(["lint", "--color", "always", str(V1)], capsys)
+    assert "\033[" not in plain
+    assert "\033[1;31merror" in coloured
+
+
+def test_fail_on_error_ignores_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(["lint", "--fail-on", "error", str(V2)], capsys)
+    assert status == 0
+
+
+def test_ignore_accepts_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["lint", "--ignore", ",".join(SECTIONS), str(V1)], capsys)
+    assert status == 0
+    assert not any(rule in out for rule in SECTIONS)
+
+
+def test_rules_lists_every_rule_file(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["rules"], capsys)
+    assert status == 0
+    for path in (ROOT / "rules").glob("*.toml"):
+        assert path.stem in out
+
+
+def test_rules_id_prints_rationale(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["rules", "fred-background"], capsys)
+    assert status == 0
+    assert "FRED" in out and "fred-background" in out
+
+
+def test_python_dash_m_and_piped_output_have_no_progress() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lint", "lint", str(V1)],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == b""
+    assert b"\033[" not in done.stdout
+
+
+def test_jobs_give_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = [str(V1), str(V2), str(V1)]
+    _, serial, _ = run(["lint", "--format", "json", *inputs], capsys)
+    _, parallel, _ = run(["lint", "--format", "json", "-j", "2", *inputs], capsys)
+    assert serial == parallel
