@@ -1,0 +1,36 @@
+# patchlens: the two commands the README promises.
+#   make demo   lint and explain the example thread in examples/
+#   make test   ruff, mypy --strict and the whole pytest suite
+# Only python3, make and git are assumed; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint-self bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(STAMP)
+	@echo '== v1: the patch as first posted (no background sections) =='
+	-$(BIN)/patchlens lint examples/thread/v1-0001.patch
+	@echo
+	@echo '== v2: the re-roll carrying the sections the reviewer wrote =='
+	$(BIN)/patchlens lint examples/thread/v2-0001.patch
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
