@@ -30,15 +30,22 @@ def check_raw(raw: RawMail) -> None:
     if len(data) > MAX_LINE_BYTES:
         _check_line_lengths(raw)
     first = data.lstrip(b"\r\n").split(b"\n", 1)[0]
+    if first.startswith((b"diff ", b"--- ", b"Index: ")):
+        raise InputError(
+            _where(raw, raw.first_line),
+            "a bare diff without mail headers: lint the output of git format-patch",
+        )
     if not _HEADER.match(first) and not first.startswith(b"From "):
         raise InputError(_where(raw, raw.first_line), "not a mail or patch file: no headers")
     end = re.search(rb"\r?\n\r?\n", data)
-    if end is None:
+    if end is None and not data.endswith(b"\n"):
+        # A mail may consist of headers alone, but then its last line is complete;
+        # one cut in the middle of a header line is what a truncated mbox leaves.
         raise InputError(
             _where(raw, raw.first_line),
             "message is truncated: it ends inside its headers",
         )
-    if b"\0" in data[: end.start()]:
+    if b"\0" in data[: end.start() if end else len(data)]:
         raise InputError(_where(raw, raw.first_line), "not a mail or patch file: NUL in headers")
 
 

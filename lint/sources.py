@@ -179,6 +179,9 @@ def split_stream(
     first = bytes(buf[: end + 1]) if end >= 0 else bytes(buf)
     if not is_from_line(first):
         if not looks_like_mail_start(first):
+            if first.startswith((b"diff ", b"--- ", b"Index: ")):
+                problem = "a bare diff without mail headers: lint the output of git format-patch"
+                raise InputError(f"{where}:{line}", problem)
             raise InputError(f"{where}:{line}", "not a mail or patch file")
         yield _bare(buf, chunks, where, line, max_message_bytes, keep_cr)
         return

@@ -148,6 +148,14 @@ CASES = [
         lambda t: ["lint", str(_write(t / "bare.patch", b"Just some words.\nNo headers here.\n"))],
         ("bare.patch", "not a mail"),
     ),
+    Case(
+        "a bare diff without mail headers",
+        lambda t: [
+            "lint",
+            str(_write(t / "raw.diff", GOOD_PATCH.split(b"---\n", 1)[1].split(b"\n", 3)[3])),
+        ],
+        ("raw.diff", "bare diff"),
+    ),
     Case("broken base64", _base64_broken, ("b64.eml", "base64")),
     Case("unknown charset", _unknown_charset, ("charset.eml", "x-no-such-charset")),
     Case(
@@ -311,3 +319,15 @@ def test_empty_stdin_in_a_real_process() -> None:
     assert done.stdout == b""
     assert done.stderr.decode().count("\n") == 1
     assert b"<stdin>" in done.stderr and b"empty" in done.stderr
+
+
+def test_a_mail_of_headers_alone_is_not_truncated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """RFC 5322 lets a mail end after its headers; only a cut header line is truncation."""
+    mail = _write(tmp_path / "bare.eml", b"From: Ann <ann@example.org>\nSubject: lib: Fix it\n")
+    status = main(["lint", "--format", "json", str(mail)])
+    out, err = capsys.readouterr()
+    assert status in (0, 1), err
+    assert err == ""
+    assert '"messages": 1' in out

@@ -299,13 +299,19 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     [
         (b"\x7fELF\x02\x01\x01\x00\x00\x00", 1),
         (b"\n\n\xff\xfe junk\n", 3),
-        (b"diff --git a/f b/f\n", 1),
     ],
 )
 def test_junk_is_not_mail(tmp_path: Path, content: bytes, line: int) -> None:
     path = write(tmp_path / "junk.bin", content)
     error = problem(str(path))
     assert (error.where, error.problem) == (f"{path}:{line}", "not a mail or patch file")
+
+
+def test_a_bare_diff_is_named_as_such(tmp_path: Path) -> None:
+    path = write(tmp_path / "raw.diff", b"diff --git a/f b/f\n")
+    error = problem(str(path))
+    assert error.where == f"{path}:1"
+    assert error.problem.startswith("a bare diff without mail headers")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without permission")
@@ -493,7 +499,9 @@ def test_torture_files_split_like_git_mailsplit(tmp_path: Path) -> None:
         try:
             raws = list(from_file(source, source.name))
         except InputError as error:
-            assert error.problem in {"empty input", "not a mail or patch file"}
+            assert error.problem in {"empty input", "not a mail or patch file"} or (
+                error.problem.startswith("a bare diff")
+            )
             continue
         expected = mailsplit(source, tmp_path / str(number), "-b", "--mboxrd")
         assert [r.data for r in raws] == expected, source
