@@ -61,8 +61,23 @@ def report_patch(patch: Patch, job: LintJob) -> PatchReport:
 
 
 def lint_batch(batch: list[RawMail], job: LintJob) -> list[PatchReport]:
-    """Decode, analyse and lint a batch of mails (runs in a worker process)."""
+    """Decode, analyse and lint a batch of mails."""
     return [report_patch(patch, job) for patch in read_patches(batch, job.decode)]
+
+
+# The job of a worker process, set once by its initializer. Sending the job with
+# every batch would pickle the ruleset each time, and unpickling recompiles every
+# regex: with -j that cost more than the linting. This lives only in the worker
+# processes this module starts; the parent never sets it.
+_worker_job: list[LintJob] = []
+
+
+def _start_worker(job: LintJob) -> None:
+    _worker_job.append(job)
+
+
+def _lint_batch_in_worker(batch: list[RawMail]) -> list[PatchReport]:
+    return lint_batch(batch, _worker_job[0])
 
 
 def lint_mails(
@@ -83,14 +98,14 @@ def lint_mails(
     from concurrent.futures import ProcessPoolExecutor
 
     iterator = iter(raws)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(job,)) as pool:
         pending: deque[Future[list[PatchReport]]] = deque()
         while True:
             while len(pending) < 2 * jobs:
                 batch = list(islice(iterator, BATCH_SIZE))
                 if not batch:
                     break
-                pending.append(pool.submit(lint_batch, batch, job))
+                pending.append(pool.submit(_lint_batch_in_worker, batch))
             if not pending:
                 return
             for result in pending.popleft().result():
