@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@echo '== v1: the patch as first posted (no background sections) =='
-	-$(BIN)/patchlens lint examples/thread/v1-0001.patch
+	@$(BIN)/patchlens lint examples/thread/v1-0001.patch; status=$$?; \
+	  echo "exit status $$status (1: findings, as expected for v1)"; test $$status -eq 1
 	@echo
 	@echo '== v2: the re-roll carrying the sections the reviewer wrote =='
-	$(BIN)/patchlens lint examples/thread/v2-0001.patch
+	@$(BIN)/patchlens lint examples/thread/v2-0001.patch; status=$$?; \
+	  echo "exit status $$status (0: clean)"; test $$status -eq 0
 
 test: $(STAMP)
 	$(BIN)/ruff check .
