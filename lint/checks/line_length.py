@@ -1,21 +1,31 @@
-"""line-length: changelog lines fit in 75 columns (checkpatch COMMIT_LOG_LONG_LINE).
+"""line-length: commit-log lines fit in 75 columns (checkpatch COMMIT_LOG_LONG_LINE).
 
 ``git log`` indents the message by four columns; at 75 columns it still fits
-an 80-column terminal, and mail quoting adds ``> `` without wrapping. Lines
-that cannot be wrapped are exempt, as in checkpatch.pl:
+an 80-column terminal, and mail quoting adds ``> `` without wrapping.
+
+As in checkpatch.pl, only the commit log is judged: the changelog up to the
+first ``Signed-off-by:`` (the tags and any maintainer notes after it are
+not), and these lines are exempt:
 
 - a diffstat line (``path | 12 +-``) or a ``path/file:`` line;
 - a tag line: ``Fixes:``, ``Link:``, ``Closes:``, ``Signed-off-by:`` and the
-  other signature tags, or a bare ``http(s):`` URL;
+  other signature tags, ``To:``, ``Cc:``;
 - quoted log output: from a line starting with ``WARNING:``/``BUG:``, a
   ``[  12.345678]`` timestamp, a ``[<ffffffff81000000>]`` address, a register
   dump or a ``#N [addr] func at addr`` crash frame, up to the next blank line
-  (kernel logs are pasted verbatim so they can be searched for);
-- with ``exempt_unbroken`` (default true), a line holding a single word (a
-  URL, a long path or identifier) that no wrapping could shorten.
+  (kernel logs are pasted verbatim so they can be searched for).
 
-Parameters: ``max`` (default 75), ``exempt_unbroken``, ``first_only`` (report
-only the first long line, as checkpatch does; default false).
+Length is counted in characters (checkpatch.pl counts bytes, so it also
+flags a shorter line holding non-ASCII names).
+
+- with ``exempt_unbroken`` (the kind's default), a line holding a single word
+  (a URL, a long path or identifier) that no wrapping could shorten;
+  checkpatch.pl reports those, and so does the packaged ``line-length`` rule,
+  which sets it to false.
+
+Parameters: ``max`` (default 75); ``first_only`` (default true: report the
+first long line only, as checkpatch does: one unwrapped paragraph is one
+problem); ``exempt_unbroken`` (default true).
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lint.checks.cp_common import commit_log, part_of, stack_dump_flags
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 
@@ -35,21 +46,15 @@ if TYPE_CHECKING:
 
 KIND = "line-length"
 
-# checkpatch.pl's $signature_tags and $link_tags_search, plus Fixes: and URLs.
+# checkpatch.pl's exemptions: Fixes:, $link_tags_search and $signature_tags...
 _TAG_LINE = re.compile(
-    r"^\s*(?:Fixes:|https?:|Link:|Closes:|Signed-off-by:|Co-developed-by:|Acked-by:"
-    r"|Tested-by:|Reviewed-by:|Reported-by:|Suggested-by:|To:|Cc:)",
+    r"^\s*(?:Fixes:|Link:|Closes:|Signed-off-by:|Co-developed-by:|Acked-by:|Tested-by:"
+    r"|Reviewed-by:|Reported-by:|Suggested-by:|Assisted-by:|To:|Cc:)",
     re.IGNORECASE,
 )
-_DIFFSTAT_LINE = re.compile(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+")
-_FILE_THEN_COLON = re.compile(r"^\s*(?:[\w.+-]*/)+[\w.+-]+:")
-_STACK_DUMP_START = (
-    re.compile(r"^\s*(?:WARNING:|BUG:)"),
-    re.compile(r"^\s*\[\s*\d+\.\d{6}\s*\]"),
-    re.compile(r"^\s*\[<[0-9a-fA-F]{8,}>\]"),
-    re.compile(r"^(?:\s+\w+:\s+[0-9a-fA-F]+){3}"),
-    re.compile(r"^\s*#\d+\s*\[[0-9a-fA-F]+\]\s*\w+ at [0-9a-fA-F]+"),
-)
+# ... a diffstat line and a "path/to/file:" line.
+_DIFFSTAT_LINE = re.compile(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
+_FILE_THEN_COLON = re.compile(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,36 +62,33 @@ class Params:
     """Parameters of a ``line-length`` rule."""
 
     max: int = 75
-    """Longest allowed changelog line, in characters."""
+    """Longest allowed commit-log line, in characters."""
     exempt_unbroken: bool = True
     """Lines holding a single word (URL, path) are exempt."""
-    first_only: bool = False
+    first_only: bool = True
     """Report only the first long line, like checkpatch.pl."""
 
 
 def check(
     patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
 ) -> Iterator[Diagnostic]:
-    """Report changelog lines longer than ``params.max`` that could be wrapped."""
-    in_stack_dump = False
-    trailer_line = patch.changelog.trailer_line
-    for item in patch.changelog.lines:
+    """Report commit-log lines longer than ``params.max`` that could be wrapped."""
+    log = commit_log(patch)
+    limit = params.max
+    if all(len(item.text) <= limit for item in log):
+        return  # the common case: one pass, no state machine
+    dumps = stack_dump_flags(log)
+    for index, item in enumerate(log):
         text = item.text
-        if not text.strip():
-            in_stack_dump = False
+        if len(text) <= limit or dumps[index] or _exempt(text, params):
             continue
-        if not in_stack_dump and any(p.search(text) for p in _STACK_DUMP_START):
-            in_stack_dump = True
-        if len(text) <= params.max or in_stack_dump or _exempt(text, params):
-            continue
-        part = "trailer" if trailer_line and item.line >= trailer_line else "body"
         yield finding(
             patch,
             rule,
-            f"line is {len(text)} characters long, over the {params.max}-column limit",
+            f"line is {len(text)} characters long, over the {limit}-column limit",
             item.line,
-            part,
-            help=f"Wrap changelog paragraphs at {params.max} columns.",
+            part_of(patch, item.line),
+            help=f"Wrap changelog paragraphs at {limit} columns.",
         )
         if params.first_only:
             return

@@ -6,6 +6,11 @@ work under the Developer's Certificate of Origin
 patch without one, and checkpatch.pl reports its absence as
 MISSING_SIGN_OFF.
 
+As in checkpatch, any line of the changelog or of the notes below ``---``
+that starts with ``Signed-off-by:`` (in any case, after any indentation)
+counts, wherever it sits: a sign-off that is not in the closing tag block is
+misplaced, not missing.
+
 The fix appends ``Signed-off-by: Author <address>`` (from the mail's
 ``From:``) at the end of the tag block. Only the author can make that
 statement, so the fix is offered, never applied silently.
@@ -15,10 +20,12 @@ No parameters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lint.checks.cp_common import after_headers
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
 
@@ -28,6 +35,8 @@ if TYPE_CHECKING:
     from lint.ruleset import RuleSpec
 
 KIND = "signed-off-by"
+
+_SIGN_OFF = re.compile(r"\s*signed-off-by:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,8 @@ def check(
     """Report a changelog without any ``Signed-off-by:`` trailer."""
     trailers = patch.changelog.trailers
     if any(t.key.lower() == "signed-off-by" for t in trailers):
+        return
+    if any(_SIGN_OFF.match(item.text) for item in after_headers(patch)):
         return
     sign_off = _sign_off(patch)
     if trailers:

@@ -1,0 +1,133 @@
+"""cp-author: the patch author signs it off (checkpatch.pl NO_AUTHOR_SIGN_OFF,
+FROM_SIGN_OFF_MISMATCH); the rule's ``checkpatch`` name picks one.
+
+The ``From:`` author (after any in-body ``From:``) must be among the
+``Signed-off-by:`` lines: the author certifies the Developer's Certificate of
+Origin for their own work. The sign-offs are compared with the author as
+checkpatch compares them:
+
+- one identical to the author: fine;
+- none with the author's name or address: ``NO_AUTHOR_SIGN_OFF`` (an error);
+- one with the same name and address but other comments, the same address
+  under another name, the same name with another address, or an address that
+  differs only by a ``+tag`` sub-address (RFC 5233): ``FROM_SIGN_OFF_MISMATCH``
+  (the comments case is a note, checkpatch's CHECK level; the others warn).
+  The last sign-off that resembles the author decides the wording.
+
+Only patches with a diff are judged, as by checkpatch; a missing sign-off
+altogether is ``signed-off-by``'s (MISSING_SIGN_OFF) business.
+
+No parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.cp_common import after_headers, parse_email, same_email_addresses
+from lint.checks.cp_signature import patch_author
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch, TextLine
+    from lint.ruleset import RuleSpec
+
+KIND = "cp-author"
+TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})
+"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
+
+_SIGN_OFF = re.compile(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
+_SUBADDRESS = re.compile(r"(\S+)\+\S+(@.*)")
+_MISMATCH = {
+    2: "email comments mismatch",
+    3: "email name mismatch",
+    4: "email address mismatch",
+    5: "email subaddress mismatch",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """``cp-author`` takes no parameters."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type (see the module docstring)."""
+    author = patch_author(patch)
+    if not author or not patch.has_diff:
+        return
+    level, matched = _shared_author_sign_off(patch, author)
+    if level in (-1, 1):
+        return
+    if level == 0:
+        if rule.checkpatch == "NO_AUTHOR_SIGN_OFF":
+            line = patch.mail.author_line or patch.subject.line
+            yield finding(
+                patch,
+                rule,
+                f"Missing Signed-off-by: line by nominal patch author '{author}'",
+                line,
+                "header",
+            )
+        return
+    if rule.checkpatch != "FROM_SIGN_OFF_MISMATCH" or matched is None:
+        return
+    value = _SIGN_OFF.match(matched.text)
+    shown = value.group(1) if value else matched.text
+    diagnostic = finding(
+        patch,
+        rule,
+        f"From:/Signed-off-by: {_MISMATCH[level]}: 'From: {author}' != 'Signed-off-by: {shown}'",
+        matched.line,
+        "trailer",
+    )
+    if level == 2 and rule.severity is Severity.WARNING:
+        diagnostic = dataclasses.replace(diagnostic, severity=Severity.NOTE)
+    yield diagnostic
+
+
+def _shared_author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:
+    """:func:`_author_sign_off`, computed once per patch for both types."""
+    views = patch._views
+    found = views.get("cp.author.level")
+    if found is None:
+        found = views["cp.author.level"] = _author_sign_off(patch, author)
+    return found  # type: ignore[return-value]
+
+
+def _author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:
+    """checkpatch's ``$authorsignoff`` (-1: no sign-off at all) and the line that set it."""
+    level, matched, seen = 0, None, False
+    wanted = parse_email(author)
+    for item in after_headers(patch):
+        found = _SIGN_OFF.match(item.text)
+        if found is None:
+            continue
+        seen = True
+        value = found.group(1)
+        if same_email_addresses(value, author):
+            return 1, item
+        signer = parse_email(value)
+        same_address = signer.address.lower() == wanted.address.lower()
+        if same_address and signer.name == wanted.name:
+            level, matched = 2, item
+        elif same_address:
+            level, matched = 3, item
+        elif signer.name == wanted.name:
+            level, matched = 4, item
+            if _strip_subaddress(signer.address) == _strip_subaddress(wanted.address):
+                level = 5
+    return (level, matched) if seen else (-1, None)
+
+
+def _strip_subaddress(address: str) -> str:
+    found = _SUBADDRESS.search(address)
+    return found.group(1) + found.group(2) if found else address

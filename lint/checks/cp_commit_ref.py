@@ -1,0 +1,310 @@
+"""cp-commit-ref: checkpatch.pl's commit-reference checks (BAD_FIXES_TAG, GIT_COMMIT_ID,
+UNKNOWN_COMMIT_ID, MISSING_FIXES_TAG); the rule's ``checkpatch`` name picks one.
+
+- ``BAD_FIXES_TAG``: a line after the headers starting ``Fixes`` with a hash
+  that is not written ``Fixes: <12 hex digits> ("<subject>")`` on one line:
+  other case, other spacing, a hash of another length or in capitals, a title
+  without parentheses and double quotes.
+- ``GIT_COMMIT_ID``: in the commit log (up to the first sign-off, outside
+  pasted kernel output), a reference to a commit not written
+  ``commit <12+ hex digits> ("<subject>")``; a reference may wrap over up to
+  three lines. A bare hash of 12 or more digits counts too, except inside
+  ``<...>``/``[...]``, after ``Fixes:``, and on ``Link:``-style lines.
+- ``UNKNOWN_COMMIT_ID``: ``Fixes: <hash>`` or ``commit <hash>`` naming a
+  commit the repository does not have. Only with a repository (``-C DIR``):
+  without one nothing is known, so nothing is reported (checkpatch.pl run
+  outside a git checkout reports every reference as unknown).
+- ``MISSING_FIXES_TAG``: the changelog mentions a sanitizer report, a call
+  trace, syzkaller or a stable address, but the patch has no ``Fixes:`` tag
+  and is not a revert.
+
+With a repository the subject of each referenced commit is compared with
+the quoted one, as checkpatch does through ``git log``.
+
+The repository is the run's (``CheckContext.commits``: ``-C DIR``, or the
+kernel tree patchlens runs in).
+
+No parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.cp_common import (
+    after_headers,
+    after_headers_text,
+    balanced_parens,
+    commit_log,
+    commit_log_text,
+    part_of,
+    stack_dump_flags,
+)
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.commits import CommitResolver
+    from lint.conditions import Trigger
+    from lint.engine import CheckContext
+    from lint.model import Patch, TextLine
+    from lint.ruleset import RuleSpec
+
+KIND = "cp-commit-ref"
+TYPES = frozenset({"BAD_FIXES_TAG", "GIT_COMMIT_ID", "UNKNOWN_COMMIT_ID", "MISSING_FIXES_TAG"})
+"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
+
+_I = re.IGNORECASE | re.ASCII
+_FIXES = re.compile(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
+_FIXES_SPACED = re.compile(r"^fixes:? [0-9a-f]{5,40} \(", _I)
+_NOT_A_REFERENCE = re.compile(r"^\s*(?:Link|Patchwork|http|https|BugLink|base-commit):", _I)
+_REVERT_LINE = re.compile(r"^This reverts commit [0-9a-f]{7,40}", re.ASCII)
+_COMMIT_WORD = re.compile(r"\bcommit\s+[0-9a-f]{5,}\b", _I)
+_COMMIT_AT_END = re.compile(r"\bcommit\s*$", _I)
+_HASH_NEXT_LINE = re.compile(r"^\s*[0-9a-f]{5,}\b", _I)
+_BARE_HASH = re.compile(r"(?:\s|^)[0-9a-f]{12,40}(?:[\s\"'(\[]|$)", _I)
+_BRACKETED_HASH = re.compile(r"[<\[][0-9a-f]{12,40}[>\]]", _I)
+_FIXES_HASH = re.compile(r"\bfixes:\s*[0-9a-f]{12,40}", _I)
+_COMMIT_OR_END = re.compile(r"\bcommit\s+[0-9a-f]{5,}|\bcommit\s*$", _I)
+_COMMIT_THEN_PAREN = re.compile(r"\bcommit\s+[0-9a-f]{5,}\s*(?=\()", _I)
+_COMMIT_HASH = re.compile(r"\b(c)ommit\s+([0-9a-f]{5,})\b", _I)
+_COMMIT_LONG_ENOUGH = re.compile(r"\bcommit\s+[0-9a-f]{12,40}", _I)
+_COMMIT_TOO_LONG = re.compile(r"\bcommit\s+[0-9a-f]{41,}", _I)
+_COMMIT_ONE_SPACE = re.compile(r"\bcommit [0-9a-f]", _I)
+_COMMIT_LOWER_CASE = re.compile(r"\b[Cc]ommit\s+[0-9a-f]{5,40}[^A-F]", re.ASCII)
+_ANY_HASH = re.compile(r"\b([0-9a-f]{12,40})\b", _I)
+_UNKNOWN_CANDIDATE = re.compile(r"(^fixes:|\bcommit)\s+([0-9a-f]{6,40})\b", _I)
+_NEEDS_FIXES = re.compile(r"((?:(?:BUG: K.|UB)SAN: |Call Trace:|stable@|syzkaller))")
+_NEEDS_FIXES_HINTS = ("SAN: ", "Call Trace:", "stable@", "syzkaller")
+_THIS_REVERTS = re.compile(r"^This reverts commit")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """``cp-commit-ref`` takes no parameters."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type without a repository."""
+    return check_in_context(patch, rule, params, trigger, None)
+
+
+def check_in_context(
+    patch: Patch,
+    rule: RuleSpec,
+    params: Params,
+    trigger: Trigger | None,
+    context: CheckContext | None,
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type (see the module docstring)."""
+    commits = context.commits if context is not None else None
+    wanted = rule.checkpatch
+    if wanted == "BAD_FIXES_TAG":
+        yield from _bad_fixes_tags(patch, rule, commits)
+    elif wanted == "GIT_COMMIT_ID":
+        yield from _git_commit_ids(patch, rule, commits)
+    elif wanted == "UNKNOWN_COMMIT_ID":
+        yield from _unknown_commit_ids(patch, rule, commits)
+    elif wanted == "MISSING_FIXES_TAG":
+        yield from _missing_fixes_tag(patch, rule)
+
+
+def _unquote(title: str) -> tuple[str, bool]:
+    if len(title) >= 2 and title.startswith('"') and title.endswith('"'):
+        return title[1:-1], True
+    return title, False
+
+
+def _bad_fixes_tags(
+    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
+) -> Iterator[Diagnostic]:
+    for item in after_headers(patch):
+        text = item.text
+        if "ixes" not in text and "IXES" not in text:
+            continue
+        found = _FIXES.match(text)
+        if found is None:
+            continue
+        tag, commit = found.group(1), found.group(2)
+        title, quoted, has_parens = "commit title", False, False
+        start = found.end()
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        end = balanced_parens(text, start)
+        if end > 0:
+            title, quoted = _unquote(text[start + 1 : end - 1])
+            has_parens = True
+        spaced = has_parens and bool(_FIXES_SPACED.match(text))
+        known = _lookup(commits, commit)
+        real_title = known[1] if known else title
+        if (
+            real_title != title
+            or tag != "Fixes:"
+            or not spaced
+            or len(commit) != 12
+            or commit != commit.lower()
+            or not quoted
+        ):
+            shown = known[0] if known else commit[:12].lower()
+            yield finding(
+                patch,
+                rule,
+                "Please use correct Fixes: style 'Fixes: <12 chars of sha1> "
+                f'("<title line>")\' - ie: \'Fixes: {shown} ("{real_title}")\'',
+                item.line,
+                part_of(patch, item.line),
+            )
+
+
+def _following(lines: Sequence[TextLine], index: int, count: int) -> list[str]:
+    """Up to ``count`` input lines after ``lines[index]`` (checkpatch reads raw lines)."""
+    result: list[str] = []
+    expected = lines[index].line + 1
+    for item in lines[index + 1 : index + 1 + count]:
+        if item.line != expected:
+            break
+        result.append(item.text)
+        expected += 1
+    return result
+
+
+def _is_reference(text: str, next_text: str) -> bool:
+    if _NOT_A_REFERENCE.match(text) or _REVERT_LINE.match(text):
+        return False
+    if _COMMIT_WORD.search(text):
+        return True
+    if _COMMIT_AT_END.search(text) and _HASH_NEXT_LINE.match(next_text):
+        return True
+    return bool(
+        _BARE_HASH.search(text)
+        and not _BRACKETED_HASH.search(text)
+        and not _FIXES_HASH.search(text)
+    )
+
+
+def _git_commit_ids(
+    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
+) -> Iterator[Diagnostic]:
+    log = commit_log(patch)
+    joined = commit_log_text(patch)
+    if "ommit" not in joined and "OMMIT" not in joined and not _ANY_HASH.search(joined):
+        return  # one pass over the whole log: most changelogs cite no commit
+    everything = after_headers(patch)
+    dumps: list[bool] | None = None
+    last_commit_at_end = -1
+    for index, item in enumerate(log):
+        text = item.text
+        lowered = text.lower()
+        # Cheap test: a reference has "commit" or a run of hex digits; most lines have neither.
+        if "commit" not in lowered and not _ANY_HASH.search(text):
+            continue
+        if dumps is None:
+            dumps = stack_dump_flags(log)
+        if dumps[index]:
+            continue
+        following = _following(everything, index, 2)
+        if not _is_reference(text, following[0] if following else ""):
+            continue
+        message = _reference_problem(text, following, commits)
+        if message and last_commit_at_end != item.line - 1:
+            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+        if _COMMIT_AT_END.search(text):
+            last_commit_at_end = item.line
+
+
+def _reference_problem(text: str, following: list[str], commits: CommitResolver | None) -> str:
+    """checkpatch's verdict on one reference: the message, or ``""`` when it is well formed."""
+    description, has_quotes = "commit description", False
+    joined = text
+    if _COMMIT_OR_END.search(text):
+        for extra in range(2):
+            found = _COMMIT_THEN_PAREN.search(joined)
+            if found is not None:
+                end = balanced_parens(joined, found.end())
+                if end > 0:
+                    description, has_quotes = _unquote(joined[found.end() + 1 : end - 1])
+                    break
+            if extra >= len(following):
+                break
+            joined += " " + following[extra].strip()
+    initial, commit = "c", ""
+    short, long, space, case = True, False, True, True
+    if found_hash := _COMMIT_HASH.search(joined):
+        initial, commit = found_hash.group(1), found_hash.group(2).lower()
+        short = not _COMMIT_LONG_ENOUGH.search(joined)
+        long = bool(_COMMIT_TOO_LONG.search(joined))
+        space = not _COMMIT_ONE_SPACE.search(joined)
+        case = not _COMMIT_LOWER_CASE.search(joined)
+    elif found_hash := _ANY_HASH.search(joined):
+        commit = found_hash.group(1).lower()
+    known = _lookup(commits, commit)
+    if commits is not None and known is None:
+        return ""  # an unknown commit is UNKNOWN_COMMIT_ID's business, as in checkpatch
+    shown, real = known if known else (commit[:12], description)
+    if short or long or space or case or real != description or not has_quotes:
+        return (
+            "Please use git commit description style 'commit <12+ chars of sha1> "
+            f'("<title line>")\' - ie: \'{initial}ommit {shown} ("{real}")\''
+        )
+    return ""
+
+
+def _unknown_commit_ids(
+    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
+) -> Iterator[Diagnostic]:
+    if commits is None:
+        return
+    for item in commit_log(patch):
+        found = _UNKNOWN_CANDIDATE.search(item.text)
+        if found is None:
+            continue
+        commit = found.group(2)
+        if _lookup(commits, commit) is None:
+            yield finding(
+                patch,
+                rule,
+                f"Unknown commit id '{commit}', maybe rebased or not pulled?",
+                item.line,
+                part_of(patch, item.line),
+            )
+
+
+def _missing_fixes_tag(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    if not patch.has_diff:
+        return  # checkpatch judges only patches; a bare commit message has no fix to tag
+    lines = after_headers(patch)
+    text = after_headers_text(patch)
+    if not any(needle in text for needle in _NEEDS_FIXES_HINTS):
+        return  # one search over the whole changelog: most patches mention no crash
+    reason: TextLine | None = None
+    mention = ""
+    for item in lines:
+        text = item.text
+        if _THIS_REVERTS.match(text):
+            return
+        if _FIXES.match(text):
+            return
+        if found := _NEEDS_FIXES.search(text):
+            reason, mention = item, found.group(1)
+    if reason is None:
+        return
+    yield finding(
+        patch,
+        rule,
+        f"The commit message has '{mention}', perhaps it also needs a 'Fixes:' tag?",
+        reason.line,
+        part_of(patch, reason.line),
+    )
+
+
+def _lookup(commits: CommitResolver | None, commit: str) -> tuple[str, str] | None:
+    """``(12-digit id, subject)`` of ``commit``; None when unknown or there is no repository."""
+    if commits is None or not commit:
+        return None
+    resolution = commits.resolve(commit)
+    return (resolution.sha[:12], resolution.subject) if resolution.found else None

@@ -1,0 +1,102 @@
+"""cp-encoding: checkpatch.pl's character-set checks (INVALID_UTF8, UTF8_BEFORE_PATCH);
+the rule's ``checkpatch`` name picks one.
+
+- ``INVALID_UTF8``: a line of the changelog, the notes, the subject or an
+  added diff line that is not valid UTF-8 (git shows such bytes as U+FFFD),
+  or that holds a control character other than tab (checkpatch's UTF-8
+  pattern admits only tab, CR and printable ASCII below 0x80).
+- ``UTF8_BEFORE_PATCH``: the mail declares a charset other than UTF-8
+  (``Content-Type: ...; charset="iso-8859-1"``) but its commit log holds UTF-8
+  text: ``git am`` re-codes it from the declared charset and garbles it.
+
+No parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.cp_common import commit_log, part_of
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "cp-encoding"
+TYPES = frozenset({"INVALID_UTF8", "UTF8_BEFORE_PATCH"})
+"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
+
+# What checkpatch's $UTF8 pattern rejects, once the text is decoded: control characters
+# (tab and CR are allowed), DEL, and U+FFFD, which stands for bytes that were not UTF-8.
+_NOT_UTF8 = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
+# The same without U+FFFD: a one-byte character class, which re scans much faster.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+_QUOTED_CHARSET = re.compile(r'charset="(.+)"', re.IGNORECASE)
+# checkpatch's $NON_ASCII_UTF8: a well-formed multi-byte UTF-8 sequence.
+_NON_ASCII_UTF8 = re.compile(
+    rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
+    rb"|\xED[\x80-\x9F][\x80-\xBF]|\xF0[\x90-\xBF][\x80-\xBF]{2}|[\xF1-\xF3][\x80-\xBF]{3}"
+    rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """``cp-encoding`` takes no parameters."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type (see the module docstring)."""
+    if rule.checkpatch == "INVALID_UTF8":
+        yield from _invalid(patch, rule)
+    elif rule.checkpatch == "UTF8_BEFORE_PATCH":
+        yield from _utf8_in_other_charset(patch, rule)
+
+
+def _invalid(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    message = "Invalid UTF-8, patch and commit message should be encoded in UTF-8"
+    if _NOT_UTF8.search(patch.mail.subject):
+        yield finding(patch, rule, message, patch.subject.line, "subject")
+    lines = (*patch.changelog.lines, *patch.notes, *patch.diffstat)
+    if _NOT_UTF8.search("\n".join(item.text for item in lines)):
+        for item in lines:
+            if _NOT_UTF8.search(item.text):
+                yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+    source = patch.diff_source
+    if "\ufffd" not in source.text and not _CONTROL.search(source.text):
+        return  # one scan of the whole diff: almost every diff is clean
+    for number, text in enumerate(source.text.split("\n")):
+        if text.startswith("+") and _NOT_UTF8.search(text):
+            line = source.lines[number] if number < len(source.lines) else 0
+            yield finding(patch, rule, message, line, "diff")
+
+
+def _utf8_in_other_charset(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    declared = _QUOTED_CHARSET.search(patch.mail.header("Content-Type"))
+    if declared is None or "utf-8" in declared.group(1).lower():
+        return
+    charset = declared.group(1)
+    for item in commit_log(patch):
+        if item.text.isascii():
+            continue
+        # git re-coded the line from the declared charset: undo that to see the bytes sent.
+        try:
+            sent = item.text.encode(charset, errors="replace")
+        except LookupError:
+            sent = item.text.encode("utf-8")
+        if _NON_ASCII_UTF8.search(sent):
+            yield finding(
+                patch,
+                rule,
+                "8-bit UTF-8 used in possible commit log",
+                item.line,
+                part_of(patch, item.line),
+            )

@@ -1,0 +1,148 @@
+"""cp-links: checkpatch.pl's checks of links in the commit log (COMMIT_LOG_VERSIONING,
+COMMIT_LOG_USE_LINK, COMMIT_LOG_WRONG_LINK, PREFER_LORE_ARCHIVE); the rule's
+``checkpatch`` name picks one.
+
+- ``COMMIT_LOG_VERSIONING``: ``v2: https://...`` in the commit log: links to
+  earlier versions belong below the ``---``.
+- ``COMMIT_LOG_USE_LINK``: a URL behind a tag other than ``Link:`` or
+  ``Closes:`` (``Bugzilla: https://...``); tools look for those two.
+- ``COMMIT_LOG_WRONG_LINK``: ``Link:`` or ``Closes:`` followed by something
+  that is not an http(s) URL.
+- ``PREFER_LORE_ARCHIVE``: a link to a mailing-list archive other than
+  lore.kernel.org (lkml.org, marc.info, spinics.net...), anywhere in the
+  patch: those archives come and go, lore keeps every message by Message-ID.
+
+The first three look at the commit log (up to the first sign-off) and, like
+checkpatch, take the tag names case-sensitively.
+
+No parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.cp_common import (
+    after_headers,
+    after_headers_text,
+    commit_log,
+    commit_log_text,
+    part_of,
+)
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "cp-links"
+TYPES = frozenset(
+    {
+        "COMMIT_LOG_VERSIONING",
+        "COMMIT_LOG_USE_LINK",
+        "COMMIT_LOG_WRONG_LINK",
+        "PREFER_LORE_ARCHIVE",
+    }
+)
+"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
+
+_LINK_TAGS = ("Link:", "Closes:")
+_TAG_THEN_URL = re.compile(r"^\s*(\w+:)\s*http", re.ASCII)
+_TAG_THEN_VALUE = re.compile(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
+_VERSION_TAG = re.compile(r"^v(?:ersion)?\d+", re.IGNORECASE)
+_OBSOLETE_ARCHIVE = re.compile(
+    r"http.*\b(?i:freedesktop\.org/archives/dri-devel|lists\.infradead\.org|lkml\.org"
+    r"|mail-archive\.com|mailman\.alsa-project\.org/pipermail|marc\.info"
+    r"|ozlabs\.org/pipermail|spinics\.net)"
+)
+
+
+_ARCHIVE_NAMES = (
+    "freedesktop.org/archives/dri-devel",
+    "lists.infradead.org",
+    "lkml.org",
+    "mail-archive.com",
+    "mailman.alsa-project.org/pipermail",
+    "marc.info",
+    "ozlabs.org/pipermail",
+    "spinics.net",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """``cp-links`` takes no parameters."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type (see the module docstring)."""
+    wanted = rule.checkpatch
+    if wanted == "PREFER_LORE_ARCHIVE":
+        yield from _obsolete_archives(patch, rule)
+        return
+    log = commit_log(patch)
+    joined = commit_log_text(patch)
+    needle = "Link:" if wanted == "COMMIT_LOG_WRONG_LINK" else "http"
+    if needle not in joined and (needle == "http" or "Closes:" not in joined):
+        return  # one substring test over the whole log: most logs have no such line
+    for item in log:
+        text = item.text
+        if ":" not in text:
+            continue
+        message = _link_problem(text, wanted)
+        if message:
+            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+
+
+def _link_problem(text: str, wanted: str) -> str:
+    if wanted in ("COMMIT_LOG_VERSIONING", "COMMIT_LOG_USE_LINK"):
+        found = _TAG_THEN_URL.match(text)
+        if found is None or found.group(1) in _LINK_TAGS:
+            return ""
+        tag = found.group(1)
+        if _VERSION_TAG.match(tag):
+            if wanted == "COMMIT_LOG_VERSIONING":
+                return "Patch version information should be after the --- line"
+        elif wanted == "COMMIT_LOG_USE_LINK":
+            return f"Unknown link reference '{tag}', use 'Link:' or 'Closes:' instead"
+        return ""
+    if wanted == "COMMIT_LOG_WRONG_LINK":
+        found = _TAG_THEN_VALUE.match(text)
+        if (
+            found is not None
+            and found.group(1) in _LINK_TAGS
+            and not found.group(2).startswith(("http://", "https://"))
+        ):
+            return f"'{found.group(1)}' should be followed by a public http(s) link"
+    return ""
+
+
+def _obsolete_archives(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    message = (
+        "Use lore.kernel.org archive links when possible - see https://lore.kernel.org/lists.html"
+    )
+    if _OBSOLETE_ARCHIVE.search(patch.mail.subject):
+        yield finding(patch, rule, message, patch.subject.line, "subject")
+    lines = after_headers(patch)
+    if "http" not in after_headers_text(patch):
+        lines = ()
+    for item in lines:
+        if "http" in item.text and _OBSOLETE_ARCHIVE.search(item.text):
+            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+    source = patch.diff_source
+    if "http" not in source.text:
+        return
+    lowered = source.text.lower()
+    if not any(name in lowered for name in _ARCHIVE_NAMES):
+        return  # substring tests in C: the regex runs only where an archive is named
+    for number, text in enumerate(source.text.split("\n")):
+        if "http" in text and _OBSOLETE_ARCHIVE.search(text):
+            line = source.lines[number] if number < len(source.lines) else 0
+            yield finding(patch, rule, message, line, "diff")

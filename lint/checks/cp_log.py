@@ -1,0 +1,168 @@
+"""cp-log: checkpatch.pl's checks of the commit log's shape (COMMIT_MESSAGE,
+DIFF_IN_COMMIT_MSG, COMMIT_COMMENT_SYMBOL, GERRIT_CHANGE_ID, EMAIL_SUBJECT,
+PLACEHOLDER_USE); the rule's ``checkpatch`` name picks one.
+
+- ``COMMIT_MESSAGE``: no description: nothing but blank lines before the
+  first sign-off (or the ``---``).
+- ``DIFF_IN_COMMIT_MSG``: diff text in the commit log (an indented
+  ``diff a/x b/x``, ``--- a/``, ``+++ b/`` or ``@@ -1,2 +1,2 @@``): ``patch``
+  and ``git am`` may take it for the diff. Reported once.
+- ``COMMIT_COMMENT_SYMBOL``: a commit-log line starting with ``#``, which
+  ``git commit`` drops as a comment when the message is edited.
+- ``GERRIT_CHANGE_ID``: a Gerrit ``Change-Id:`` line above the ``---``.
+- ``EMAIL_SUBJECT``: a subject naming the tool that found the problem
+  (checkpatch, sparse, smatch) instead of the change.
+- ``PLACEHOLDER_USE``: ``*** SUBJECT HERE ***`` or ``*** BLURB HERE ***``
+  left from ``git format-patch --cover-letter`` (checkpatch.pl 6.15+; cover
+  letters themselves are not linted, see the engine).
+
+No parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.cp_common import after_headers_text, commit_log, commit_log_text, part_of
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "cp-log"
+TYPES = frozenset(
+    {
+        "COMMIT_MESSAGE",
+        "DIFF_IN_COMMIT_MSG",
+        "COMMIT_COMMENT_SYMBOL",
+        "GERRIT_CHANGE_ID",
+        "EMAIL_SUBJECT",
+        "PLACEHOLDER_USE",
+    }
+)
+"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
+
+_DIFF_COMMAND = re.compile(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
+_DIFF_HEADER = re.compile(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
+_HUNK_HEADER = re.compile(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
+_CHANGE_ID = re.compile(r"^\s*change-id:", re.IGNORECASE)
+_TOOL_SUBJECT = re.compile(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
+_PLACEHOLDER = re.compile(r"(?:SUBJECT|BLURB) HERE")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """``cp-log`` takes no parameters."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report the rule's checkpatch type (see the module docstring)."""
+    wanted = rule.checkpatch
+    if wanted == "COMMIT_MESSAGE":
+        yield from _missing_description(patch, rule)
+    elif wanted == "DIFF_IN_COMMIT_MSG":
+        yield from _diff_in_log(patch, rule)
+    elif wanted == "COMMIT_COMMENT_SYMBOL":
+        log = commit_log(patch)
+        if not any(item.text[:1] == "#" for item in log):
+            return
+        for item in log:
+            if item.text.startswith("#"):
+                yield finding(
+                    patch,
+                    rule,
+                    "Commit log lines starting with '#' are dropped by git as comments",
+                    item.line,
+                    part_of(patch, item.line),
+                )
+    elif wanted == "GERRIT_CHANGE_ID":
+        lines = patch.changelog.lines
+        if "change-id" not in after_headers_text(patch).lower():
+            return
+        for item in lines:
+            if _CHANGE_ID.match(item.text):
+                yield finding(
+                    patch,
+                    rule,
+                    "Remove Gerrit Change-Id's before submitting upstream",
+                    item.line,
+                    part_of(patch, item.line),
+                )
+    elif wanted == "EMAIL_SUBJECT":
+        if _TOOL_SUBJECT.search(patch.mail.subject):
+            yield finding(
+                patch,
+                rule,
+                "A patch subject line should describe the change not the tool that found it",
+                patch.subject.line,
+                "subject",
+            )
+    elif wanted == "PLACEHOLDER_USE":
+        yield from _placeholders(patch, rule)
+
+
+def _missing_description(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    if not patch.has_diff:
+        return  # a bare commit message (commit-msg hook) is judged by other rules
+    log = commit_log(patch)
+    written = sum(1 for item in log if item.text.strip())
+    # checkpatch counts the line that ends the log too: the first sign-off or the "---".
+    if len(log) < len(patch.changelog.lines) or patch.separator_line:
+        written += 1
+    if written >= 2:
+        return
+    yield finding(
+        patch,
+        rule,
+        "Missing commit description - Add an appropriate one",
+        patch.subject.line,
+        "subject",
+    )
+
+
+def _diff_in_log(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    log = commit_log(patch)
+    joined = commit_log_text(patch)
+    if "diff" not in joined and "a/" not in joined and "b/" not in joined and "@@" not in joined:
+        return
+    for item in log:
+        text = item.text
+        if "diff" not in text and "a/" not in text and "b/" not in text and "@@" not in text:
+            continue
+        if _looks_like_diff(text):
+            yield finding(
+                patch,
+                rule,
+                "Avoid using diff content in the commit message - patch(1) might not work",
+                item.line,
+                part_of(patch, item.line),
+            )
+            return
+
+
+def _looks_like_diff(text: str) -> bool:
+    if found := _DIFF_COMMAND.search(text):
+        pattern = rf"^\s+diff\b.*a/[\w/]+\s+b/{re.escape(found.group(1))}\b"
+        if re.search(pattern, text, re.ASCII):
+            return True
+    return bool(_DIFF_HEADER.search(text) or _HUNK_HEADER.search(text))
+
+
+def _placeholders(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    if _PLACEHOLDER.search(patch.mail.subject):
+        yield finding(patch, rule, "Placeholder text detected", patch.subject.line, "subject")
+    if " HERE" not in commit_log_text(patch):
+        return
+    for item in commit_log(patch):
+        if _PLACEHOLDER.search(item.text):
+            yield finding(
+                patch, rule, "Placeholder text detected", item.line, part_of(patch, item.line)
+            )
