@@ -9,11 +9,19 @@ summary that is a phrase rather than a sentence: no trailing period.
 Parameters:
 
 - ``require_area`` (default true): a ``prefix:`` must be present.
-- ``path_like`` (regex): a prefix matching it is a file path, not a subsystem.
+- ``forbid_path`` (default true): the prefix must not be a file path.
+- ``path_like`` (regex): a prefix matching it is a file path, not a subsystem
+  (``arch/x86/kernel/fred.c:``, ``drivers/tty/serial:``, ``cpu.c:``); names
+  such as ``mm/slub:``, ``x86/fred:`` or ``mail:`` are subsystems.
+- ``require_summary`` (default true): text follows the prefix.
 - ``forbid_trailing_period`` (default true).
 - ``require_capital`` (default false): the summary starts with an uppercase
-  letter, as the tip tree asks (maintainer-tip.rst).
+  letter, as the tip tree asks (maintainer-tip.rst). The fix capitalises it.
 - ``max_length`` (default 0 = no limit): longest summary (prefix included).
+
+One rule may switch on several aspects; the packaged rulebook gives each
+aspect its own rule (``subject-format``, ``subject-capital``,
+``subject-length``) so that each can be disabled or re-graded alone.
 
 Cover letters are never linted, so their ``[PATCH 0/N]`` subjects are free.
 """
@@ -26,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
+from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
@@ -42,8 +51,15 @@ class Params:
 
     require_area: bool = True
     """The summary must follow a ``subsys/component:`` prefix."""
-    path_like: re.Pattern[str] = re.compile(r"^(?:arch|drivers|include)/|\.[chS]$")
+    forbid_path: bool = True
+    """The prefix must not be a file path."""
+    path_like: re.Pattern[str] = re.compile(
+        r"^(?:arch|drivers|include|tools|Documentation|scripts)/"
+        r"|\.(?:[chS]|rs|py|sh|pl|dtsi?|lds|rst|txt|ya?ml|json)$"
+    )
     """A prefix matching this is a file path rather than a subsystem name."""
+    require_summary: bool = True
+    """Something must follow the prefix."""
     forbid_trailing_period: bool = True
     """The summary is a phrase, not a sentence."""
     require_capital: bool = False
@@ -69,7 +85,7 @@ def check(
             "subject",
             help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
         )
-    elif area and params.path_like.search(area):
+    elif area and params.forbid_path and params.path_like.search(area):
         yield finding(
             patch,
             rule,
@@ -79,7 +95,9 @@ def check(
             help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
         )
     if not summary:
-        yield finding(patch, rule, "the subject has no summary after its prefix", line, "subject")
+        if params.require_summary:
+            message = "the subject has no summary after its prefix"
+            yield finding(patch, rule, message, line, "subject")
         return
     if params.forbid_trailing_period and summary.endswith(".") and not summary.endswith(".."):
         yield finding(patch, rule, "the subject summary ends with a period", line, "subject")
@@ -90,6 +108,9 @@ def check(
             f"the subject summary should start with an uppercase letter ('{summary[0]}')",
             line,
             "subject",
+            fix=subject_fix(
+                patch, summary[0].upper() + summary[1:], "capitalise the subject summary"
+            ),
         )
     full = f"{area}: {summary}" if area else summary
     if params.max_length and len(full) > params.max_length:
@@ -99,4 +120,5 @@ def check(
             f"the subject is {len(full)} characters long, over {params.max_length}",
             line,
             "subject",
+            help="Condense the summary: details belong in the changelog body.",
         )

@@ -1,0 +1,70 @@
+"""section-order: a structured changelog gives context, problem and fix in that order.
+
+maintainer-tip.rst ("Changelog"): "A good structure is to explain the
+context, the problem and the solution in separate paragraphs and this
+order." When a changelog is structured into ``== Title ==`` sections (as
+the x86 maintainers write them: ``== FRED Background ==``, ``== Problem
+==``, ``== Fix ==``), their order is checked; plain paragraphs cannot be
+classified reliably and are left alone.
+
+Parameters:
+
+- ``stages``: regexes, in the required order, each matched (case-
+  insensitively, anywhere) against a section title. A title matching none
+  is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "section-order"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``section-order`` rule."""
+
+    stages: tuple[str, ...] = (r"\b(?:background|context)$", r"\bproblem$", r"\b(?:fix|solution)$")
+    """Title regexes, in order (context, problem, solution)."""
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report each section that comes after a section of a later stage."""
+    sections = patch.changelog.sections
+    if len(sections) < 2:
+        return
+    # Compiled per structured changelog only (few patches have sections); re caches them.
+    stages = [re.compile(source, re.IGNORECASE) for source in params.stages]
+    latest = -1
+    latest_title = ""
+    for section in sections:
+        title = section.title.strip()
+        stage = next((n for n, regex in enumerate(stages) if regex.search(title)), None)
+        if stage is None:
+            continue
+        if stage < latest:
+            yield finding(
+                patch,
+                rule,
+                f"section '== {title} ==' should come before '== {latest_title} =='",
+                section.line,
+                "body",
+                help="Give the background first, then the problem, then the fix.",
+            )
+            continue
+        if stage > latest:
+            latest, latest_title = stage, title

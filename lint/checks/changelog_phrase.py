@@ -1,0 +1,82 @@
+"""changelog-phrase: a wording the changelog prose must not use.
+
+Maintainers read changelog *prose* for its wording: "This patch ...", "I
+changed ...", "we ...", a "v2: ..." paragraph of version notes. The check
+searches the prose lines of the changelog (above the tag block) for a
+regex and reports each line that matches, once.
+
+Not prose, so never searched: indented lines (code, logs, backtraces and
+quoted commits are indented by convention), quoted reply lines (``>``), and
+``== Heading ==`` lines.
+
+Parameters:
+
+- ``pattern`` (regex, required): what to find.
+- ``message``: the finding; ``{match}`` is replaced by the matched text.
+- ``help``: how to fix it.
+- ``first_line_only`` (default false): only the first line of each
+  paragraph counts (for headings such as ``Changes in v3:``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Changelog, Patch, TextLine
+    from lint.ruleset import RuleSpec
+
+KIND = "changelog-phrase"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``changelog-phrase`` rule."""
+
+    pattern: re.Pattern[str]
+    """The wording to report."""
+    message: str = "the changelog says '{match}'"
+    """The finding; ``{match}`` stands for the matched text."""
+    help: str = ""
+    first_line_only: bool = False
+    """Only the first line of a paragraph is searched."""
+
+
+def prose_lines(changelog: Changelog, first_line_only: bool = False) -> Iterator[TextLine]:
+    """The changelog's prose lines: above the tags, not indented, quoted or headings."""
+    end = changelog.trailer_line or 0
+    for paragraph in changelog.paragraphs:
+        lines = paragraph.lines[:1] if first_line_only else paragraph.lines
+        for item in lines:
+            if end and item.line >= end:
+                return
+            text = item.text
+            if not text or text[0].isspace() or text.startswith(">"):
+                continue
+            if text.startswith("==") and text.rstrip().endswith("=="):
+                continue
+            yield item
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report each prose line in which ``pattern`` occurs."""
+    # One search over the whole message rules out most patches before any line is split.
+    if params.pattern.search(patch.mail.message) is None and not params.pattern.pattern.startswith(
+        "^"
+    ):
+        return
+    for item in prose_lines(patch.changelog, params.first_line_only):
+        found = params.pattern.search(item.text)
+        if found is None:
+            continue
+        message = params.message.replace("{match}", found.group(0).strip())
+        yield finding(patch, rule, message, item.line, "body", help=params.help)

@@ -1,0 +1,152 @@
+"""function-refs: functions the diff changes are written ``name()`` in the changelog.
+
+maintainer-tip.rst ("Function references in changelogs"): "When a function
+is mentioned in the changelog, either the text body or the subject line,
+please use the format 'function_name()'. Omitting the brackets after the
+function name can be ambiguous": ``reservation_count`` could be a variable,
+``reservation_count()`` cannot.
+
+The check knows a word is a function when the diff changes lines inside a
+function of that name (:attr:`lint.model.Diff.functions`). Only names that
+look like C identifiers rather than English words count (``pattern``, by
+default: with an underscore or a digit), so ``probe`` or ``init`` in prose
+are left alone. A name after ``struct``/``union``/``enum`` is a type.
+
+The diff is parsed only when some identifier of the changelog is named in a
+hunk heading (where git writes the enclosing function), which most
+changelogs never trigger.
+
+Parameters:
+
+- ``pattern`` (regex): a name must match it to be judged.
+
+The fix appends ``()`` to every bare mention on the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.changelog_phrase import prose_lines
+from lint.checks.finding import finding
+from lint.checks.line_edits import subject_fix, text_line_fix
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "function-refs"
+
+# A C identifier that is not part of a path, a member access, a macro
+# argument list or a longer word; "struct foo" names a type.
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_NAME = re.compile(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``function-refs`` rule."""
+
+    pattern: re.Pattern[str] = re.compile(r"[_0-9]")
+    """A name is judged only when it matches (default: it has an underscore or a digit)."""
+
+
+def _heading_names(diff_text: str) -> set[str]:
+    """Names written ``name(`` in the diff's hunk headings (``@@ ... @@ int name(...)``).
+
+    git writes the enclosing function there; finding the headings costs a few
+    ``str.find`` calls, where parsing the diff costs a pass over every line.
+    A function whose definition only shows in a hunk's context is missed by
+    this pre-test (rare: git then names the function above it).
+    """
+    names: set[str] = set()
+    position = diff_text.find("@@ -")
+    while position >= 0:
+        end = diff_text.find("\n", position)
+        line = diff_text[position : end if end >= 0 else len(diff_text)]
+        _, _, heading = line.partition(" @@")
+        names.update(_CALL.findall(heading))
+        position = diff_text.find("\n@@ -", position + 1)
+        position = position + 1 if position >= 0 else -1
+    return names
+
+
+def _bare_names(text: str, params: Params) -> list[str]:
+    return [
+        name
+        for name in dict.fromkeys(m.group(1) for m in _NAME.finditer(text))
+        if params.pattern.search(name) and not name.isupper()
+    ]
+
+
+def _with_parens(text: str, names: set[str]) -> str:
+    return _NAME.sub(lambda m: m.group(1) + "()" if m.group(1) in names else m.group(1), text)
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report each changelog line (and the subject) naming a changed function without ``()``."""
+    summary = patch.subject.summary
+    # Cheap pre-tests, before any line is split or the diff parsed: the
+    # changelog must hold identifier-like words, and a function the diff
+    # changes is written "name(" somewhere in the diff text (its hunk heading
+    # or its definition in the context).
+    words = {
+        word
+        for word in _WORD.findall(f"{summary}\n{patch.mail.message}")
+        if params.pattern.search(word) and not word.isupper()
+    }
+    if not words:
+        return
+    if patch.parsed_diff is None:
+        words &= _heading_names(patch.diff_source.text)
+        if not words:
+            return
+    lines = [(item, _bare_names(item.text, params)) for item in prose_lines(patch.changelog)]
+    candidates = {name for _, names in lines for name in names} | set(_bare_names(summary, params))
+    candidates &= words
+    if not candidates:
+        return
+    functions = set(patch.diff.functions) & candidates
+    if not functions:
+        return
+    in_subject = sorted(n for n in _bare_names(summary, params) if n in functions)
+    if in_subject:
+        new_summary = _with_parens(summary, set(in_subject))
+        yield finding(
+            patch,
+            rule,
+            _message(in_subject),
+            patch.subject.line,
+            "subject",
+            help="Write function names as 'name()' (maintainer-tip.rst).",
+            fix=subject_fix(patch, new_summary, "add '()' to function names"),
+        )
+    for item, names in lines:
+        named = [name for name in names if name in functions]
+        if not named:
+            continue
+        yield finding(
+            patch,
+            rule,
+            _message(named),
+            item.line,
+            "body",
+            help="Write function names as 'name()' (maintainer-tip.rst).",
+            fix=text_line_fix(
+                item, _with_parens(item.text, set(named)), "add '()' to function names"
+            ),
+        )
+
+
+def _message(names: list[str]) -> str:
+    listed = ", ".join(f"'{name}'" for name in names)
+    plural = "s" if len(names) > 1 else ""
+    return f"the changed function{plural} {listed} should be written with '()'"

@@ -1,0 +1,100 @@
+"""subject-mood: the subject summary is written in imperative mood.
+
+"Describe your changes in imperative mood, e.g. 'make xyzzy do frotz'
+instead of '[This patch] makes xyzzy do frotz'"
+(Documentation/process/submitting-patches.rst); the tip tree repeats it for
+the subject line (maintainer-tip.rst). A commit is an order given to the
+code base: ``Fix``, ``Add``, ``Remove``, not ``Fixes``, ``Added``,
+``Removing``.
+
+English has no reliable way to tell an imperative from its first word
+alone, so the check works from a data list of the non-imperative forms that
+patches actually start with, each optionally with its imperative:
+``"fixed=Fix"`` reports ``Fixed`` and offers ``Fix``; ``"fixing"`` only
+reports. Words are compared case-insensitively.
+
+Parameters:
+
+- ``forms``: the list described above.
+- ``skip`` (regex on the summary): summaries never judged, by default those
+  git writes itself (``Revert "..."``, ``Merge ...``, ``Reapply "..."``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.finding import finding
+from lint.checks.line_edits import subject_fix
+from lint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch
+    from lint.ruleset import RuleSpec
+
+KIND = "subject-mood"
+
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``subject-mood`` rule."""
+
+    forms: tuple[str, ...] = ()
+    """Non-imperative first words, each ``"word"`` or ``"word=Imperative"``."""
+    skip: re.Pattern[str] = re.compile(r"^(?:Revert|Reapply|Merge)\b")
+    """Summaries that are not judged."""
+
+    def imperative_of(self, word: str) -> str | None:
+        """The imperative listed for ``word`` (``""`` if none), or ``None`` if not listed."""
+        return _table(self.forms).get(word.lower())
+
+
+@functools.lru_cache(maxsize=16)
+def _table(forms: tuple[str, ...]) -> dict[str, str]:
+    """``forms`` as a lookup table, built once per distinct list (a pure memo)."""
+    table: dict[str, str] = {}
+    for entry in forms:
+        form, _, imperative = entry.partition("=")
+        table[form.strip().lower()] = imperative.strip()
+    return table
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report a summary whose first word is a listed non-imperative form."""
+    summary = patch.subject.summary.strip()
+    if not summary or params.skip.search(summary):
+        return
+    found = _FIRST_WORD.match(summary)
+    if found is None:
+        return
+    word = found.group(0)
+    imperative = params.imperative_of(word)
+    if imperative is None:
+        return
+    fix = None
+    help = "Write the summary as an order to the code base: 'Fix ...', 'Add ...', 'Remove ...'."
+    if imperative:
+        if word[0].islower():
+            imperative = imperative[0].lower() + imperative[1:]
+        help = f"Write '{imperative}' instead of '{word}'."
+        fix = subject_fix(
+            patch, imperative + summary[len(word) :], f"use the imperative '{imperative}'"
+        )
+    yield finding(
+        patch,
+        rule,
+        f"the subject summary starts with '{word}', not an imperative",
+        patch.subject.line,
+        "subject",
+        help=help,
+        fix=fix,
+    )

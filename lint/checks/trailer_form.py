@@ -1,0 +1,166 @@
+"""trailer-form: tags written the way the kernel's tools extract them.
+
+One kind, three aspects (each rule switches one on):
+
+- ``combined``: no combined tags such as ``Reported-and-tested-by:``
+  (maintainer-tip.rst: "they just complicate automated extraction of
+  tags"). The fix writes one tag per role.
+- ``stable``: a ``Cc: stable@vger.kernel.org`` belongs in the tag block,
+  and a kernel version goes after it as a ``# 6.9+`` comment
+  (Documentation/process/stable-kernel-rules.rst). The fix rewrites a tag
+  with its version in another form (``[6.9+]``, ``v6.9+`` without ``#``).
+- ``lore``: a ``Link:`` or ``Closes:`` to a lore.kernel.org message uses
+  the redirector form ``https://lore.kernel.org/r/<message-id>``
+  (maintainer-tip.rst), which stays valid whatever list archived the mail.
+  The fix rewrites the URL.
+
+Parameters: ``aspect`` (one of the three names above).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.checks.finding import finding
+from lint.diagnostic import Diagnostic, Fix
+from lint.errors import InputError
+
+if TYPE_CHECKING:
+    from lint.conditions import Trigger
+    from lint.model import Patch, Trailer
+    from lint.ruleset import RuleSpec
+
+KIND = "trailer-form"
+ASPECTS = ("combined", "stable", "lore")
+
+_COMBINED = re.compile(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
+_STABLE = re.compile(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_STABLE_LINE = re.compile(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+# "<stable@vger.kernel.org> [6.9+]", "stable@vger.kernel.org v6.9+", "... 6.1.x":
+# a version written after the address but not as a "# ..." comment.
+_STABLE_VERSION = re.compile(
+    r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$"
+)
+_LORE = re.compile(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
+_LKML_REDIRECT = re.compile(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Parameters of a ``trailer-form`` rule."""
+
+    aspect: str = "combined"
+    """``combined``, ``stable`` or ``lore``."""
+
+    def __post_init__(self) -> None:
+        if self.aspect not in ASPECTS:
+            choices = ", ".join(ASPECTS)
+            raise InputError("params.aspect", f"unknown aspect {self.aspect!r} ({choices})")
+
+
+def check(
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+) -> Iterator[Diagnostic]:
+    """Report tags in a form the kernel's tools do not extract well."""
+    if params.aspect == "combined":
+        yield from _combined(patch, rule)
+    elif params.aspect == "stable":
+        yield from _stable(patch, rule)
+    else:
+        yield from _lore(patch, rule)
+
+
+def _single_line_fix(trailer: Trailer, lines: tuple[str, ...], description: str) -> Fix | None:
+    if trailer.line <= 0 or "\n" in trailer.raw:
+        return None  # a wrapped tag: its continuation lines are the author's business
+    return Fix(trailer.line, trailer.line, lines, description)
+
+
+def _combined(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for trailer in patch.changelog.trailers:
+        found = _COMBINED.fullmatch(trailer.key)
+        if found is None:
+            continue
+        roles = [found.group(1), *found.group(2).split("-and-")[1:]]
+        keys = [f"{role.capitalize()}-by" for role in roles]
+        comment = f" # {trailer.comment}" if trailer.comment else ""
+        lines = tuple(f"{key}: {trailer.value}{comment}" for key in keys)
+        yield finding(
+            patch,
+            rule,
+            f"combined tag '{trailer.key}:'; write one tag per role",
+            trailer.line,
+            "trailer",
+            help="Write " + " and ".join(f"'{key}:'" for key in keys) + " on separate lines.",
+            fix=_single_line_fix(trailer, lines, "split the combined tag"),
+        )
+
+
+def _stable(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    changelog = patch.changelog
+    end = changelog.trailer_line or 0
+    for item in changelog.lines:
+        if end and item.line >= end:
+            break
+        if "stable" in item.text and _STABLE_LINE.match(item.text):
+            yield finding(
+                patch,
+                rule,
+                "'Cc: stable@vger.kernel.org' is outside the tag block",
+                item.line,
+                "body",
+                help="Move it into the tags at the end of the changelog, before any Link:.",
+            )
+    for trailer in changelog.trailers:
+        if trailer.key.lower() != "cc" or trailer.comment or not _STABLE.search(trailer.value):
+            continue
+        found = _STABLE_VERSION.match(trailer.value.strip())
+        if found is None:
+            continue
+        version = found.group(2).strip().removeprefix("v")
+        line = f"{trailer.key}: stable@vger.kernel.org # {version}"
+        yield finding(
+            patch,
+            rule,
+            f"write the stable version as a comment: '{line}'",
+            trailer.line,
+            "trailer",
+            help="stable-kernel-rules.rst: 'Cc: stable@vger.kernel.org # 6.9+' names the "
+            "oldest tree to backport to.",
+            fix=_single_line_fix(trailer, (line,), "write the version as '# ...'"),
+        )
+
+
+def _lore(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+    for trailer in patch.changelog.trailers:
+        if trailer.key.lower() not in ("link", "closes") or "kernel.org" not in trailer.value:
+            continue
+        url = trailer.value.strip().strip("<>")
+        found = _LORE.match(url)
+        if found is not None and found.group(1) in ("r", "all") and url.startswith("https://"):
+            continue
+        if found is None:
+            found = _LKML_REDIRECT.match(url)
+            if found is None:
+                continue
+            msgid = found.group(1)
+        else:
+            msgid = found.group(2)
+        wanted = f"https://lore.kernel.org/r/{msgid}"
+        if wanted == url:
+            continue
+        comment = f" # {trailer.comment}" if trailer.comment else ""
+        line = f"{trailer.key}: {wanted}{comment}"
+        yield finding(
+            patch,
+            rule,
+            f"use the lore redirector form '{wanted}'",
+            trailer.line,
+            "trailer",
+            help="https://lore.kernel.org/r/<message-id> finds the mail in whatever list "
+            "archived it.",
+            fix=_single_line_fix(trailer, (line,), "use the lore redirector link"),
+        )
