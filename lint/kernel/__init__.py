@@ -1,0 +1,1 @@
+"""Kernel domain analysis: CR pinning x secondary-CPU bringup (facts, analysis, trees)."""

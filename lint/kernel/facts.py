@@ -1,0 +1,190 @@
+"""Kernel facts for the pinning analysis: ``rules/data/kernel-facts.toml`` as typed data.
+
+The file says which control-register bits CR pinning guards, what makes up
+the pinning machinery, which functions set each pinned feature up, and how
+secondary-CPU (AP) bringup calls them. Every key is checked here, so a typo
+stops the run with the file and key named (:class:`InputError`, exit 2).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lint.config import read_toml
+from lint.errors import InputError
+
+_TOP_KEYS = frozenset({"scope", "pinning", "bit", "changelog", "bringup", "tree"})
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedBit:
+    """One control-register bit that CR pinning keeps set."""
+
+    name: str
+    """The kernel's name for the bit, e.g. ``X86_CR4_FRED``."""
+    feature: str
+    """The feature it switches on, e.g. ``FRED``."""
+    setup: tuple[str, ...]
+    """Functions that set the feature up on a CPU (and then set the bit)."""
+    background: str
+    """The changelog section that explains the feature, e.g. ``FRED Background``."""
+    in_mask: bool = True
+    """True for members of ``cr4_pinned_mask`` (a tree decides); False for CR0.WP."""
+
+
+@dataclass(frozen=True, slots=True)
+class MachineryItem:
+    """A symbol or function of the pinning machinery."""
+
+    name: str
+    what: str
+    """The item in words, for messages."""
+    applied_in: str
+    """The function where the item takes effect on a secondary CPU."""
+    bits: tuple[str, ...] = ()
+    """Bits the item is about; empty means every pinned CR4 bit."""
+
+
+@dataclass(frozen=True, slots=True)
+class KernelFacts:
+    """Everything the pinning analysis knows without a kernel tree."""
+
+    scope: tuple[str, ...]
+    """Path prefixes a change must be under to matter (``arch/x86/``)."""
+    mask_symbol: str
+    mask_file: str
+    mask_bit: re.Pattern[str]
+    machinery: tuple[MachineryItem, ...]
+    bits: tuple[PinnedBit, ...]
+    sections_before: tuple[str, ...]
+    sections_after: tuple[str, ...]
+    entries: tuple[str, ...]
+    """AP bringup entry points (``start_secondary``)."""
+    entry_file: str
+    window: str
+    """The window pinning may open, in words, for the diagnostic's help."""
+    calls: tuple[tuple[str, tuple[str, ...]], ...]
+    """Known AP bringup calls: caller and callees (used without a tree)."""
+    tree_sources: tuple[str, ...]
+    tree_suffixes: tuple[str, ...]
+    path: Path
+
+    def bit(self, name: str) -> PinnedBit | None:
+        """The pinned bit called ``name``, if the facts list it."""
+        for item in self.bits:
+            if item.name == name:
+                return item
+        return None
+
+    def in_scope(self, path: str) -> bool:
+        """Whether a changed file at ``path`` can touch the pinning machinery."""
+        return path.startswith(self.scope)
+
+
+def load_facts(path: Path) -> KernelFacts:
+    """Read and validate a kernel facts file."""
+    where = str(path)
+    table = read_toml(path)
+    for key in table:
+        if key not in _TOP_KEYS:
+            raise InputError(where, f"unknown key '{key}'")
+    scope = _table(table, "scope", where)
+    pinning = _table(table, "pinning", where)
+    changelog = _table(table, "changelog", where)
+    bringup = _table(table, "bringup", where)
+    tree = _table(table, "tree", where)
+    pattern = _string(pinning, "mask_bit_pattern", where, "pinning.")
+    try:
+        mask_bit = re.compile(pattern)
+    except re.error as exc:
+        raise InputError(where, f"key 'pinning.mask_bit_pattern': bad regex: {exc}") from None
+    calls_table = _table(bringup, "calls", where, "bringup.")
+    calls = tuple(
+        (caller, _strings(calls_table, caller, where, "bringup.calls.")) for caller in calls_table
+    )
+    return KernelFacts(
+        scope=_strings(scope, "paths", where, "scope."),
+        mask_symbol=_string(pinning, "mask_symbol", where, "pinning."),
+        mask_file=_string(pinning, "mask_file", where, "pinning."),
+        mask_bit=mask_bit,
+        machinery=tuple(
+            _machinery(item, where) for item in _tables(pinning, "machinery", where, "pinning.")
+        ),
+        bits=tuple(_bit(item, where) for item in _tables(table, "bit", where, "")),
+        sections_before=_strings(changelog, "before", where, "changelog."),
+        sections_after=_strings(changelog, "after", where, "changelog."),
+        entries=_strings(bringup, "entries", where, "bringup."),
+        entry_file=_string(bringup, "entry_file", where, "bringup."),
+        window=_string(bringup, "window", where, "bringup."),
+        calls=calls,
+        tree_sources=_strings(tree, "sources", where, "tree."),
+        tree_suffixes=_strings(tree, "suffixes", where, "tree."),
+        path=path,
+    )
+
+
+def _machinery(item: dict[str, Any], where: str) -> MachineryItem:
+    _only(item, {"name", "what", "applied_in", "bits"}, where, "pinning.machinery.")
+    return MachineryItem(
+        name=_string(item, "name", where, "pinning.machinery."),
+        what=_string(item, "what", where, "pinning.machinery."),
+        applied_in=_string(item, "applied_in", where, "pinning.machinery."),
+        bits=_strings(item, "bits", where, "pinning.machinery.", optional=True),
+    )
+
+
+def _bit(item: dict[str, Any], where: str) -> PinnedBit:
+    _only(item, {"name", "feature", "setup", "background", "in_mask"}, where, "bit.")
+    in_mask = item.get("in_mask", True)
+    if not isinstance(in_mask, bool):
+        raise InputError(where, "key 'bit.in_mask' must be true or false")
+    return PinnedBit(
+        name=_string(item, "name", where, "bit."),
+        feature=_string(item, "feature", where, "bit."),
+        setup=_strings(item, "setup", where, "bit."),
+        background=_string(item, "background", where, "bit.", empty=True),
+        in_mask=in_mask,
+    )
+
+
+def _only(item: dict[str, Any], keys: set[str], where: str, prefix: str) -> None:
+    for key in item:
+        if key not in keys:
+            raise InputError(where, f"unknown key '{prefix}{key}'")
+
+
+def _table(table: dict[str, Any], key: str, where: str, prefix: str = "") -> dict[str, Any]:
+    value = table.get(key)
+    if not isinstance(value, dict):
+        raise InputError(where, f"key '{prefix}{key}' must be a table")
+    return value
+
+
+def _tables(table: dict[str, Any], key: str, where: str, prefix: str) -> list[dict[str, Any]]:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InputError(where, f"key '{prefix}{key}' must be an array of tables")
+    return value
+
+
+def _string(
+    table: dict[str, Any], key: str, where: str, prefix: str, *, empty: bool = False
+) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        raise InputError(where, f"key '{prefix}{key}' must be a non-empty string")
+    return value
+
+
+def _strings(
+    table: dict[str, Any], key: str, where: str, prefix: str, *, optional: bool = False
+) -> tuple[str, ...]:
+    if optional and key not in table:
+        return ()
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputError(where, f"key '{prefix}{key}' must be a list of strings")
+    return tuple(value)

@@ -1,0 +1,138 @@
+"""The pinning analysis without a tree: facts loading, reasoning as data, the pre-test."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from lint.checks.pinned_bit_bringup import Params, finding_data
+from lint.errors import InputError
+from lint.kernel.facts import load_facts
+from lint.kernel.pinning import analyse, bringup_path, required_sections
+from lint.model import RawMail
+from lint.pipeline import read_patches
+from lint.resources import resource_dir
+
+CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
+FACTS = resource_dir("rules") / "data" / "kernel-facts.toml"
+
+
+def view():  # type: ignore[no-untyped-def]
+    return Params().view
+
+
+def patch_of(path: Path):  # type: ignore[no-untyped-def]
+    return next(read_patches([RawMail(path.read_bytes(), str(path))]))
+
+
+def test_facts_load_with_mainline_pins() -> None:
+    facts = load_facts(FACTS)
+    names = [bit.name for bit in facts.bits]
+    assert names == [
+        "X86_CR4_SMEP",
+        "X86_CR4_SMAP",
+        "X86_CR4_UMIP",
+        "X86_CR4_FSGSBASE",
+        "X86_CR4_CET",
+        "X86_CR4_FRED",
+        "X86_CR0_WP",
+    ]
+    assert facts.bit("X86_CR4_FRED").setup == ("cpu_init_fred_exceptions",)  # type: ignore[union-attr]
+    assert not facts.bit("X86_CR0_WP").in_mask  # type: ignore[union-attr]
+    assert facts.in_scope("arch/x86/kernel/smpboot.c")
+    assert not facts.in_scope("arch/powerpc/kernel/smp.c")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('paths = ["arch/x86/"]', "paths = 3", "key 'scope.paths' must be a list of strings"),
+        ("[scope]", "[surprise]\n[scope]", "unknown key 'surprise'"),
+        ('feature    = "FRED"', 'feature    = "FRED"\nsetupp = []', "unknown key 'bit.setupp'"),
+        ("mask_bit_pattern = 'X86_CR4_[A-Z0-9_]+'", "mask_bit_pattern = '('", "key 'pinning"),
+        ("in_mask    = false", 'in_mask    = "no"', "key 'bit.in_mask' must be true or false"),
+    ],
+)
+def test_bad_facts_are_input_errors(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    text = FACTS.read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "facts.toml"
+    path.write_text(text.replace(old, new))
+    with pytest.raises(InputError) as caught:
+        load_facts(path)
+    assert caught.value.problem.startswith(problem)
+    assert caught.value.where == str(path)
+
+
+def test_missing_facts_file_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="kernel facts file not found"):
+        Params(facts="no-such-facts.toml")
+
+
+def test_sections_name_only_the_features_concerned() -> None:
+    facts = load_facts(FACTS)
+    assert required_sections(facts, ["X86_CR4_FRED"]) == (
+        "CR Pinning Background",
+        "FRED Background",
+        "Problem",
+        "Fix",
+    )
+    assert required_sections(facts, ["X86_CR0_WP"]) == ("CR Pinning Background", "Problem", "Fix")
+
+
+def test_rulebook_paths() -> None:
+    current = view()
+    assert bringup_path(current, "cpu_init_fred_exceptions") == (
+        "start_secondary",
+        "cpu_init_exception_handling",
+        "cpu_init_fred_exceptions",
+    )
+    assert bringup_path(current, "identify_boot_cpu") == ()
+
+
+def test_finding_as_data_for_json_and_explain() -> None:
+    [found] = analyse(patch_of(CASES / "fail-pin-fred-in-mask.patch"), view())
+    assert found.kind == "machinery"
+    assert found.symbol
+    data = dict(finding_data(found))
+    assert data["bits"] == "X86_CR4_FRED"
+    assert data["function"] == "cr4_pinned_mask"
+    assert data["path"] == "start_secondary → cr4_init"
+    assert data["sections"] == "CR Pinning Background, FRED Background, Problem, Fix"
+    assert data["tree"].startswith("rulebook kernel-facts.toml")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.bits = ()  # type: ignore[misc]
+
+
+def test_moving_a_setup_call_names_both_ends() -> None:
+    found = analyse(patch_of(CASES / "fail-move-fred-init-earlier.patch"), view())
+    assert [(f.function, f.kind, f.bits) for f in found] == [
+        ("cpu_init_exception_handling", "setup-call", ("X86_CR4_FRED",)),
+        ("start_secondary", "setup-call", ("X86_CR4_FRED",)),
+    ]
+
+
+def test_unpinned_view_does_not_fire_on_fred() -> None:
+    current = view()
+    without_fred = dataclasses.replace(
+        current, pinned=tuple(b for b in current.pinned if b != "X86_CR4_FRED"), leads_to={}
+    )
+    assert analyse(patch_of(CASES / "fail-fred-message-with-sections.patch"), without_fred) == ()
+
+
+def test_non_x86_patches_are_not_parsed() -> None:
+    patch = patch_of(CASES / "pass-powerpc-start-secondary.patch")
+    assert analyse(patch, view()) == ()
+    assert patch._parsed == []  # the cheap pre-test ruled it out
+
+
+def test_comment_lines_do_not_count(tmp_path: Path) -> None:
+    text = (CASES / "fail-identify-cpu-umip.patch").read_text()
+    commented = text.replace("+\t\tcr4_set_bits(X86_CR4_UMIP);", "+\t\t/* X86_CR4_UMIP */")
+    assert commented != text
+    commented = commented.replace("-\tsetup_umip(c);", "-\t/* setup_umip(c) */")
+    path = tmp_path / "c.patch"
+    path.write_text(commented)
+    assert analyse(patch_of(path), view()) == ()
