@@ -1,0 +1,222 @@
+"""``patchlens explain``: one document gathering a patch, series or thread and its reviews.
+
+The seed review asks for "all that background in one place". This module
+reads every message of the input, lints the patches, groups everything into
+threads (:mod:`lint.thread`), builds the model (:mod:`lint.explain_model`)
+and renders it with the Jinja2 templates in ``templates/``:
+
+- ``md``: Markdown; every piece of mail text is escaped, so a changelog can
+  never inject markup;
+- ``html``: that Markdown rendered by markdown-it-py with raw HTML disabled,
+  inside a standalone page (inline CSS, light and dark, printable);
+- ``txt``: plain text;
+- ``changelog``: the ``== Title ==`` sections, wrapped at 75 columns, ready
+  to paste into the next version (see :func:`changelog_sections`).
+
+Jinja2 and markdown-it-py are imported here only, when rendering.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lint.engine import CheckContext, is_linted, run
+from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
+from lint.model import Patch, RawMail
+from lint.pipeline import DecodeOptions, read_patches
+from lint.resources import resource_dir
+from lint.ruleset import Ruleset, RuleSpec
+from lint.thread import MessageSummary, group_threads, summarize
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+FORMATS = ("md", "html", "txt", "changelog")
+WRAP = 75
+"""Changelog lines are wrapped at 75 columns, as submitting-patches.rst asks."""
+
+# Characters CommonMark gives a meaning to anywhere in a line; escaping each keeps
+# mail text literal. At the start of a line, list, heading and rule markers too.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&])")
+_MD_LINE_START = re.compile(r"^([-+=])", re.MULTILINE)
+_MD_ORDERED = re.compile(r"^(\d+)([.)])", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Explainer:
+    """The explainer of a whole input: one entry per thread, in input order."""
+
+    threads: tuple[ThreadExplainer, ...]
+    messages: int
+
+
+def topic_rules(ruleset: Ruleset) -> tuple[RuleSpec, ...]:
+    """Rules that carry reference background text and a trigger: the rulebook's topics."""
+    return tuple(r for r in ruleset.rules if r.reference.strip() and r.when is not None)
+
+
+def summarize_for_explain(
+    patch: Patch, seq: int, ruleset: Ruleset, context: CheckContext | None = None
+) -> MessageSummary:
+    """A detailed summary of ``patch``: lint findings and touched topics included."""
+    findings = run(patch, ruleset, context)
+    topics: tuple[str, ...] = ()
+    if is_linted(patch) and patch.has_diff:
+        topics = tuple(
+            r.id
+            for r in topic_rules(ruleset)
+            if r.when is not None and r.when.matches(patch) is not None
+        )
+    return summarize(patch, seq, detail=True, topics=topics, findings=findings)
+
+
+def explain_mails(
+    raws: Iterable[RawMail],
+    ruleset: Ruleset,
+    context: CheckContext | None = None,
+    decode: DecodeOptions | None = None,
+) -> Explainer:
+    """Read, lint and group every mail of ``raws`` into the explainer model."""
+    summaries = [
+        summarize_for_explain(patch, seq, ruleset, context)
+        for seq, patch in enumerate(read_patches(raws, decode))
+    ]
+    threads = tuple(build_thread(t, ruleset) for t in group_threads(summaries))
+    return Explainer(threads=threads, messages=len(summaries))
+
+
+def changelog_sections(
+    patches: Sequence[Patch], ruleset: Ruleset | None = None, width: int = WRAP
+) -> str:
+    """The ``== Title ==`` sections for one patch or series, with its replies if given.
+
+    For the mailing-list bot: pass the analysed messages of one thread (patches,
+    cover letter, review replies) and get the changelog sections, background
+    first, then Problem and Fix, wrapped at ``width``, exactly as ``patchlens
+    explain --format changelog`` prints them. Topics the diff touches that no
+    message explains get the rulebook's reference text when ``ruleset`` is given.
+    Returns ``""`` when nothing can be said.
+    """
+    summaries = []
+    for seq, patch in enumerate(patches):
+        if ruleset is not None:
+            summaries.append(summarize_for_explain(patch, seq, ruleset))
+        else:
+            summaries.append(summarize(patch, seq, detail=True))
+    threads = group_threads(summaries)
+    return "\n".join(render_changelog(build_thread(t, ruleset), width) for t in threads)
+
+
+def render_changelog(thread: ThreadExplainer, width: int = WRAP) -> str:
+    """The sections of one thread in changelog form (no templates needed)."""
+    blocks: list[str] = []
+    for topic in thread.sections:
+        body = "\n\n".join(wrap_paragraph(p, width) for p in topic.paragraphs)
+        # The author must rewrite what nobody in the thread wrote: say so in the text.
+        note = f"[{_topic_note(topic)}]\n\n" if _topic_note(topic) else ""
+        blocks.append(f"== {topic.title} ==\n\n{note}{body}\n")
+    return "\n".join(blocks)
+
+
+def wrap_paragraph(paragraph: Attributed, width: int = WRAP) -> str:
+    """``paragraph`` wrapped at ``width``; code, lists and tables keep their lines."""
+    lines = paragraph.text.splitlines()
+    if paragraph.code or any(_keeps_lines(line) for line in lines):
+        return paragraph.text
+    return textwrap.fill(
+        " ".join(paragraph.text.split()),
+        width=width,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _keeps_lines(line: str) -> bool:
+    stripped = line.lstrip()
+    return line[:1].isspace() or stripped[:2] in ("- ", "* ", "+ ") or "|" in line
+
+
+def md_escape(text: str) -> str:
+    """``text`` as literal Markdown: every character with a meaning is backslash-escaped."""
+    # Leading blanks would make an indented code block of a prose line.
+    flat = "\n".join(line.strip() for line in text.splitlines())
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    return _MD_ORDERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", escaped))
+
+
+def md_code(text: str) -> str:
+    """``text`` as a fenced code block whose fence no line of it can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def render(explainer: Explainer, fmt: str) -> str:
+    """Render ``explainer`` as ``md``, ``html``, ``txt`` or ``changelog``."""
+    if fmt == "changelog":
+        return "\n".join(render_changelog(t) for t in explainer.threads)
+    env = _environment(html=fmt == "html")
+    if fmt == "html":
+        return env.get_template("explain.html.j2").render(
+            doc=explainer, title=_page_title(explainer)
+        )
+    if fmt not in ("md", "txt"):
+        raise ValueError(f"unknown explainer format {fmt!r}")
+    return env.get_template(f"explain.{fmt}.j2").render(doc=explainer)
+
+
+def _page_title(explainer: Explainer) -> str:
+    if len(explainer.threads) == 1:
+        return f"patchlens: {explainer.threads[0].title}"
+    return f"patchlens: {len(explainer.threads)} threads"
+
+
+def _markdown_filter() -> Callable[[str], Markup]:
+    """A Jinja filter rendering Markdown (the rulebook's text) with markdown-it-py.
+
+    Raw HTML is disabled, so any markup in the text is shown as text; the
+    parser is built once per environment, not once per paragraph.
+    """
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return lambda text: Markup(parser.render(text))
+
+
+def _environment(html: bool) -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(resource_dir("templates"))),
+        undefined=StrictUndefined,
+        autoescape=html,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    if html:
+        env.filters["markdown"] = _markdown_filter()
+    env.filters["code"] = md_code
+    env.filters["wrap"] = lambda p, width=WRAP: wrap_paragraph(p, width)
+    env.filters["indent_text"] = _indent
+    env.globals["topic_note"] = _topic_note
+    return env
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def _topic_note(topic: Topic) -> str:
+    if topic.reference:
+        return "No message in this thread explains this topic: reference text from the rulebook"
+    if topic.best_effort:
+        return "Best-effort split of an unstructured changelog (no section in any message)"
+    return ""

@@ -1,0 +1,188 @@
+"""Review replies (lint.review) and the thread-level rule review-followup.
+
+The cases in ``tests/cases/review-followup/`` are whole threads (mboxes written
+by us): ``pass-*.mbox`` must give no finding of the rule, ``fail-*.mbox`` exactly
+the lines of its ``.expected`` sidecar, through the same thread pass that
+``patchlens lint`` runs after the per-patch rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lint.checks.review_followup import followups
+from lint.cli import main
+from lint.config import Config
+from lint.model import RawMail
+from lint.pipeline import DecodeOptions, read_patches
+from lint.review import parse_review
+from lint.ruleset import load_ruleset
+from lint.sources import open_input
+from lint.thread import group_threads, summarize
+from lint.thread_pass import ThreadPass, is_thread_candidate
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases" / "review-followup"
+THREAD_CASES = sorted(CASES.glob("*.mbox"))
+EXAMPLE = ROOT / "examples" / "thread"
+
+
+def _reply(body: str, subject: str = "Re: [PATCH] x86/fred: Fix it") -> object:
+    text = (
+        "From: Rae Viewer <rae@example.org>\n"
+        f"Subject: {subject}\n"
+        "Message-ID: <r1@example.org>\n"
+        "In-Reply-To: <p1@example.org>\n\n" + body
+    )
+    return next(read_patches([RawMail(text.encode(), "reply.eml")]))
+
+
+def test_example_review_has_five_sections_a_request_and_a_tag() -> None:
+    raw = RawMail((EXAMPLE / "review.eml").read_bytes(), "review.eml")
+    review = parse_review(next(read_patches([raw])))
+    assert [s.title for s in review.sections] == [
+        "CR Pinning Background",
+        "FRED Background",
+        "SEV Background",
+        "Problem",
+        "Fix",
+    ]
+    fix = review.sections[-1]
+    # The indented section ends where the indentation does: "With that, ..." is prose.
+    assert fix.text.startswith("Apply the pinned bits in cr4_init()")
+    assert "With that" not in fix.text
+    assert not fix.text.startswith("\t")
+    assert [t.text for t in review.offered] == [
+        "Reviewed-by: Tomas Reyes <tomas.reyes@example.org>"
+    ]
+    assert review.quotes[0].text[0].startswith("When CR pinning is active")
+    assert review.reviewer == "Tomas Reyes <tomas.reyes@example.org>"
+
+
+def test_quoted_lines_and_attribution_are_not_own_text() -> None:
+    reply = _reply(
+        "On Mon, Mira wrote:\n> Signed-off-by: Mira <m@example.org>\n> > older\n\nLooks fine.\n"
+    )
+    review = parse_review(reply)  # type: ignore[arg-type]
+    assert [item.text for item in review.own if item.text] == ["Looks fine."]
+    assert review.offered == ()  # a quoted tag is the author's, not an offer
+    assert review.quotes[0].depth == 1
+    assert review.quotes[0].text == ("Signed-off-by: Mira <m@example.org>", "> older")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "what"),
+    [
+        ("Please add a FRED Background section.\n", "section", "FRED Background"),
+        ("This needs a '== Problem ==' section.\n", "section", "Problem"),
+        ("This needs a Fixes: tag.\n", "tag", "Fixes"),
+        ("Please add a Fixes tag for the\ncommit that broke it.\n", "tag", "Fixes"),
+        ("Please run it on\nan SNP guest too.\n", "other", "Please run it on an SNP guest too."),
+    ],
+)
+def test_requests(body: str, kind: str, what: str) -> None:
+    review = parse_review(_reply(body))  # type: ignore[arg-type]
+    assert [(r.kind, r.what) for r in review.requests] == [(kind, what)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Acked-by: Rae Viewer <rae@example.org>",
+        "Tested-by: Rae Viewer <rae@example.org>",
+        "reviewed-by: Rae Viewer <rae@example.org>",
+        "Signed-off-by: Rae Viewer <rae@example.org>",
+    ],
+)
+def test_offered_tags(line: str) -> None:
+    review = parse_review(_reply(f"With that, you can add:\n\n{line}\n"))  # type: ignore[arg-type]
+    assert len(review.offered) == 1
+    assert review.offered[0].key.lower() == line.split(":")[0].lower()
+    assert review.offered[0].email == "rae@example.org"
+
+
+def test_no_offer_without_an_address() -> None:
+    review = parse_review(_reply("Reviewed-by: whoever wants\n"))  # type: ignore[arg-type]
+    assert review.offered == ()
+
+
+def _summaries(paths: list[Path]) -> list[object]:
+    raws = [raw for path in paths for raw in open_input(str(path))]
+    return [summarize(p, i) for i, p in enumerate(read_patches(raws))]
+
+
+def test_example_thread_follow_up_is_satisfied() -> None:
+    paths = [EXAMPLE / "v1-0001.patch", EXAMPLE / "review.eml", EXAMPLE / "v2-0001.patch"]
+    (thread,) = group_threads(_summaries(paths))  # type: ignore[arg-type]
+    (follow,) = followups(thread)
+    assert follow.satisfied
+    assert [i.what for i in follow.items if i.kind == "section"] == [
+        "CR Pinning Background",
+        "FRED Background",
+        "SEV Background",
+        "Problem",
+        "Fix",
+    ]
+    assert follow.next_patch.version == 2
+
+
+def _thread_findings(path: Path) -> list[str]:
+    ruleset = load_ruleset(Config()).select(only=["review-followup"])
+    thread_pass = ThreadPass.for_ruleset(ruleset, DecodeOptions())
+    assert thread_pass is not None
+    for _ in thread_pass.watch(open_input(str(path))):
+        pass
+    found = []
+    for d in thread_pass.diagnostics():
+        loc = d.location
+        found.append("\t".join((d.rule, d.severity.label, f"{loc.part}:{loc.line}", d.message)))
+    return found
+
+
+def test_every_thread_rule_has_passing_and_failing_cases() -> None:
+    assert [p for p in THREAD_CASES if p.stem.startswith("pass-")]
+    fails = [p for p in THREAD_CASES if p.stem.startswith("fail-")]
+    assert fails
+    assert all(p.with_suffix(".expected").is_file() for p in fails)
+
+
+@pytest.mark.parametrize("path", THREAD_CASES, ids=[p.stem for p in THREAD_CASES])
+def test_thread_case(path: Path) -> None:
+    found = _thread_findings(path)
+    if path.stem.startswith("pass-"):
+        assert found == []
+    else:
+        assert found == path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+
+
+def test_lint_command_reports_the_dropped_section_at_v2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = CASES / "fail-dropped-section.mbox"
+    status = main(["lint", "--format", "terse", "--types", "review-followup", str(path)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.startswith(f"{path}:106: WARNING:review-followup: v2 does not carry")
+    assert "SEV Background" in out
+
+
+def test_lint_command_is_clean_on_the_example_thread(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [str(EXAMPLE / n) for n in ("v1-0001.patch", "review.eml", "v2-0001.patch")]
+    assert main(["lint", "--format", "terse", "--types", "review-followup", *paths]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (b"Subject: [PATCH] x86: a\n\nbody", False),
+        (b"Subject: [PATCH v2] x86: a\n\nbody", True),
+        (b"Subject: Re: [PATCH] x86: a\n\nbody", True),
+        (b"Subject: [PATCH] x86: a\nIn-Reply-To: <x@y>\n\nbody", True),
+        (b"Subject: [PATCH] x86: a\n\nIn-Reply-To: <x@y> in the body", False),
+    ],
+)
+def test_thread_candidates_are_recognised_from_headers(header: bytes, expected: bool) -> None:
+    assert is_thread_candidate(header) is expected
