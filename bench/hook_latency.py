@@ -1,0 +1,84 @@
+"""What the sendemail-validate hook adds to every mail git send-email sends.
+
+Builds a throw-away repository, installs the hook with ``patchlens hook
+install``, and times, in the same run and interleaved (this machine is
+noisy), the median wall time of:
+
+  baseline   python -c pass               (the interpreter the hook runs)
+  hook       .git/hooks/sendemail-validate PATCH   (sh + python -P -m lint.hooks)
+  lint       patchlens lint -q PATCH      (the CLI, for comparison)
+
+and prints each as a ratio to the baseline.  The target is hook <= 4x baseline.
+
+    .venv/bin/python bench/hook_latency.py [--runs N] [--patch FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PATCH = ROOT / "examples" / "thread" / "v2-0001.patch"
+
+
+def _time(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--patch", type=Path, default=PATCH)
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PATCHLENS_"))}
+    python = str(Path(sys.executable).absolute())
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Path(folder) / "repo"
+        repo.mkdir()
+        # Measure what an installed patchlens costs: with byte code cached (pip writes it at
+        # install time), even where PYTHONDONTWRITEBYTECODE is set for the shell.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+        subprocess.run(
+            [python, "-m", "lint", "hook", "install", "--sendemail-validate"],
+            cwd=repo,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        hook_env = {**env, "GIT_DIR": str(repo / ".git")}
+        commands = {
+            "baseline": ([python, "-c", "pass"], env),
+            "hook": (
+                [str(repo / ".git" / "hooks" / "sendemail-validate"), str(args.patch)],
+                hook_env,
+            ),
+            "lint": ([python, "-m", "lint", "lint", "-q", str(args.patch)], env),
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for command, cmd_env in commands.values():  # warm the caches once
+            _time(command, repo, cmd_env)
+        for _ in range(args.runs):
+            for name, (command, cmd_env) in commands.items():
+                times[name].append(_time(command, repo, cmd_env))
+    base = statistics.median(times["baseline"])
+    print(f"patch: {args.patch.name}, {args.runs} runs each, interleaved; median wall time")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"  {name:<9} {median * 1000:7.1f} ms   {median / base:5.1f}x baseline")
+    ratio = statistics.median(times["hook"]) / base
+    print(f"hook / baseline = {ratio:.1f} (target <= 4.0): {'OK' if ratio <= 4.0 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

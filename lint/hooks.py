@@ -1,0 +1,392 @@
+"""The git hook entry points: ``sendemail-validate`` and ``commit-msg``.
+
+The scripts that ``patchlens hook install`` writes run::
+
+    /abs/python -P -m lint.hooks sendemail-validate "$@"
+    /abs/python -P -m lint.hooks commit-msg "$1"
+
+This module is the front door of those hooks, so it prints and picks the exit
+status (0 let it through, 1 block it, 2 bad input or config); everything else
+is pure.  It is on the path of every ``git send-email``: it imports no
+argparse, no GitPython, no Jinja2, and only the part of patchlens that lints.
+
+Switches, for git users' habits:
+
+- ``git send-email --no-validate`` and ``git commit --no-verify`` skip the
+  hooks entirely (git itself does it); ``PATCHLENS_SKIP=1`` skips patchlens
+  alone, for one command, and keeps any chained hook.
+- ``PATCHLENS_ALLOW_WARNINGS=1`` (or ``hook install --allow-warnings``) blocks
+  on errors only.  Without it the threshold is ``fail_on`` of
+  ``.patchlens.toml``, else ``warning``, as for ``patchlens lint``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lint.diagnostic import Diagnostic, Severity
+    from lint.model import Patch
+    from lint.series import SeriesEntry
+
+EXIT_PASS = 0
+EXIT_BLOCK = 1
+EXIT_ERROR = 2
+
+SENDEMAIL_VALIDATE = "sendemail-validate"
+COMMIT_MSG = "commit-msg"
+HOOK_NAMES = (SENDEMAIL_VALIDATE, COMMIT_MSG)
+
+STATE_DIR = "patchlens"
+STATE_FILE = "sendemail-series.json"
+STATE_MAX_AGE = 3600.0
+"""Seconds after which a left-over series record (an interrupted send) is ignored."""
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class HookResult:
+    """What a hook run decided: the exit status and the text for stderr."""
+
+    status: int
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HookSettings:
+    """How strict a hook run is; built from the hook's arguments and environment."""
+
+    allow_warnings: bool = False
+    """Block on errors only."""
+
+    @classmethod
+    def from_environment(cls, args: Sequence[str], env: Mapping[str, str]) -> HookSettings:
+        """``--allow-warnings`` in ``args`` or ``PATCHLENS_ALLOW_WARNINGS`` set to a true value."""
+        flag = env.get("PATCHLENS_ALLOW_WARNINGS", "").strip().lower() in _TRUE
+        return cls(allow_warnings=flag or "--allow-warnings" in args)
+
+
+# --- linting one mail -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    diagnostics: tuple[Diagnostic, ...]
+    threshold: Severity
+
+    @property
+    def blocking(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity >= self.threshold)
+
+
+def _lint(patch: Patch, cwd: Path, settings: HookSettings) -> _Verdict:
+    """The rulebook of the repository at ``cwd`` applied to ``patch``."""
+    from lint.config import load_config
+    from lint.diagnostic import Severity
+    from lint.engine import run
+    from lint.ruleset import load_ruleset
+
+    config = load_config(None, cwd)
+    ruleset = load_ruleset(config)
+    threshold = config.fail_on or Severity.WARNING
+    if settings.allow_warnings:
+        threshold = Severity.ERROR
+    return _Verdict(run(patch, ruleset), threshold)
+
+
+def _read_one(data: bytes, origin: str) -> Patch:
+    from lint.errors import InputError
+    from lint.model import RawMail
+    from lint.pipeline import read_patches
+
+    patch = next(read_patches([RawMail(data, origin)]), None)
+    if patch is None:  # pragma: no cover - read_patches yields one patch per mail
+        raise InputError(origin, "no mail found")
+    return patch
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> str:
+    from collections import Counter
+
+    counted = Counter(d.severity.label for d in diagnostics)
+    parts = [
+        f"{counted[label]} {label}{'' if counted[label] == 1 else 's'}"
+        for label in ("error", "warning", "note")
+        if counted[label]
+    ]
+    return ", ".join(parts)
+
+
+def _line(diag: Diagnostic, where: str) -> str:
+    return f"  {where}: {diag.severity.label}: {diag.rule}: {diag.message}"
+
+
+# --- sendemail-validate -----------------------------------------------------------------
+
+
+def sendemail_validate(
+    mail_file: Path,
+    header_file: Path | None,
+    env: Mapping[str, str],
+    cwd: Path,
+    settings: HookSettings,
+) -> HookResult:
+    """Lint the mail git send-email is about to send; on the last one, the whole series.
+
+    ``header_file`` is git 2.41's second argument (the SMTP headers): it is
+    never linted as a mail (hooks that did so broke in 2023); its Message-ID
+    and In-Reply-To only name the mail in the series record when the mail
+    file has none.
+    """
+    from lint.errors import InputError
+
+    origin = str(mail_file)
+    try:
+        data = mail_file.read_bytes()
+    except OSError as err:
+        raise InputError(origin, f"cannot read: {err.strerror or err}") from None
+    patch = _read_one(data, origin)
+    verdict = _lint(patch, cwd, settings)
+    diagnostics = list(verdict.diagnostics)
+
+    state = _state_path(env, cwd)
+    series_notice = ""
+    if state is not None:
+        entry = _entry_with_headers(patch, header_file)
+        position = _position(patch, env)
+        if position is not None:
+            earlier = _load_state(state, position)
+            if earlier is None:
+                series_notice = (
+                    "patchlens: the earlier mails of this series were not recorded "
+                    "(an interrupted send?): series checks skipped\n"
+                )
+            elif position.last:
+                from lint.series import check_series
+
+                diagnostics.extend(check_series([*earlier, entry]))
+            if position.last or earlier is None:
+                _clear_state(state)
+            else:
+                _save_state(state, position, [*earlier, entry])
+
+    blocking = [d for d in diagnostics if d.severity >= verdict.threshold]
+    if blocking and state is not None:
+        _clear_state(state)  # git send-email stops here: the series record is dead
+    return _sendemail_result(origin, diagnostics, blocking, settings, series_notice)
+
+
+def _sendemail_result(
+    origin: str,
+    diagnostics: Sequence[Diagnostic],
+    blocking: Sequence[Diagnostic],
+    settings: HookSettings,
+    notice: str,
+) -> HookResult:
+    if not diagnostics:
+        return HookResult(EXIT_PASS, notice)
+    lines = [_line(d, f"{d.location.origin}:{d.location.line}") for d in diagnostics]
+    if not blocking:
+        head = f"patchlens: {origin}: {_counts(diagnostics)} (not blocking)"
+        return HookResult(EXIT_PASS, notice + "\n".join([head, *lines]) + "\n")
+    advice = [
+        f"patchlens: {_counts(diagnostics)}: nothing was sent.",
+        f"  details:      patchlens lint {origin}",
+        "  one rule:     patchlens rules RULE-ID",
+        "  send anyway:  git send-email --no-validate ...",
+    ]
+    if not settings.allow_warnings and all(d.severity.label != "error" for d in blocking):
+        advice.append("  warnings only: PATCHLENS_ALLOW_WARNINGS=1 git send-email ...")
+    head = f"patchlens: {origin}: blocked by {len(blocking)} finding(s)"
+    return HookResult(EXIT_BLOCK, notice + "\n".join([head, *lines, *advice]) + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPosition:
+    """Where the mail being validated sits in the send."""
+
+    counter: int
+    """1-based position (``GIT_SENDEMAIL_FILE_COUNTER``), or the subject's M (0 = cover)."""
+    total: int
+    first: bool
+    last: bool
+    from_git: bool
+    """True when git gave the counters, False when read from ``[PATCH M/N]``."""
+
+
+def _position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
+    """The mail's place in the send, or ``None`` for a mail sent on its own.
+
+    git 2.41 and later say it (``GIT_SENDEMAIL_FILE_COUNTER``/``_TOTAL``, the
+    cover letter counted).  Older git does not; there the subject's
+    ``[PATCH M/N]`` stands in, since git send-email validates every file
+    before it sends any, in the order given.
+    """
+    counter, total = env.get("GIT_SENDEMAIL_FILE_COUNTER"), env.get("GIT_SENDEMAIL_FILE_TOTAL")
+    if counter and total and counter.isdigit() and total.isdigit():
+        position, count = int(counter), int(total)
+        if count < 2:
+            return None
+        return SeriesPosition(position, count, position == 1, position >= count, True)
+    index, number = patch.subject.index, patch.subject.total
+    if index is None or not number or number < 2:
+        return None
+    return SeriesPosition(index, number, index == 0, index >= number, False)
+
+
+def _entry_with_headers(patch: Patch, header_file: Path | None) -> SeriesEntry:
+    from dataclasses import replace
+
+    from lint.series import SeriesEntry
+
+    entry = SeriesEntry.of(patch)
+    if entry.message_id or header_file is None:
+        return entry
+    try:
+        from email.parser import BytesHeaderParser
+
+        headers = BytesHeaderParser().parsebytes(header_file.read_bytes())
+    except OSError:
+        return entry  # the headers are advisory: a missing file changes no verdict
+    return replace(entry, message_id=str(headers.get("Message-ID", "")).strip())
+
+
+def _state_path(env: Mapping[str, str], cwd: Path) -> Path | None:
+    """``$GIT_DIR/patchlens/sendemail-series.json``; git send-email sets ``GIT_DIR``."""
+    git_dir = env.get("GIT_DIR")
+    if git_dir:
+        return (cwd / git_dir) / STATE_DIR / STATE_FILE
+    import subprocess
+
+    found = subprocess.run(
+        ["git", "rev-parse", "--absolute-git-dir"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        return None
+    return Path(found.stdout.strip()) / STATE_DIR / STATE_FILE
+
+
+def _load_state(path: Path, position: SeriesPosition) -> list[SeriesEntry] | None:
+    """The mails recorded before this one, ``[]`` at the start, ``None`` if the chain broke.
+
+    The record is keyed by the counter sequence: mail k may only extend a
+    record of k-1 mails of the same total, written less than an hour ago.
+    """
+    if position.first:
+        return []
+    import json
+    import time
+
+    from lint.series import SeriesEntry
+
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if time.time() - float(record["updated"]) > STATE_MAX_AGE:
+            return None
+        if record["total"] != position.total or record["last"] != position.counter - 1:
+            return None
+        return [SeriesEntry.from_json(item) for item in record["entries"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _save_state(path: Path, position: SeriesPosition, entries: Sequence[SeriesEntry]) -> None:
+    import json
+    import time
+
+    record = {
+        "format": 1,
+        "updated": time.time(),
+        "total": position.total,
+        "last": position.counter,
+        "from_git": position.from_git,
+        "entries": [entry.to_json() for entry in entries],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # no record means no series checks, never a refused send
+
+
+def _clear_state(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+# --- commit-msg -------------------------------------------------------------------------
+
+
+def commit_msg(
+    message_file: Path, env: Mapping[str, str], cwd: Path, settings: HookSettings
+) -> HookResult:
+    """Lint the message being committed together with the staged diff."""
+    from lint.hooks_commit import build_commit_mail
+
+    commit = build_commit_mail(message_file, env, cwd)
+    if commit is None:
+        return HookResult(EXIT_PASS)  # an empty message: git aborts the commit itself
+    verdict = _lint(_read_one(commit.data, str(message_file)), cwd, settings)
+    if not verdict.diagnostics:
+        return HookResult(EXIT_PASS)
+    lines = [_line(d, commit.where(d.location.line)) for d in verdict.diagnostics]
+    if not verdict.blocking:
+        head = f"patchlens: commit message: {_counts(verdict.diagnostics)} (not blocking)"
+        return HookResult(EXIT_PASS, "\n".join([head, *lines]) + "\n")
+    advice = [
+        f"patchlens: {_counts(verdict.diagnostics)}: the commit was not made.",
+        f"  your message is kept in {message_file}; see a rule: patchlens rules RULE-ID",
+        "  commit anyway: git commit --no-verify ...",
+    ]
+    head = f"patchlens: commit message blocked by {len(verdict.blocking)} finding(s)"
+    return HookResult(EXIT_BLOCK, "\n".join([head, *lines, *advice]) + "\n")
+
+
+# --- front door -------------------------------------------------------------------------
+
+USAGE = "usage: python -m lint.hooks sendemail-validate MAIL [HEADERS] | commit-msg FILE"
+
+
+def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> HookResult:
+    """Dispatch ``argv`` (hook name, then git's arguments and our switches)."""
+    from lint.errors import InputError
+
+    if env.get("PATCHLENS_SKIP", "").strip().lower() in _TRUE:
+        return HookResult(EXIT_PASS, "patchlens: skipped (PATCHLENS_SKIP is set)\n")
+    if not argv:
+        return HookResult(EXIT_ERROR, USAGE + "\n")
+    name, rest = argv[0], [a for a in argv[1:] if not a.startswith("--")]
+    settings = HookSettings.from_environment(argv[1:], env)
+    try:
+        if name == SENDEMAIL_VALIDATE and 1 <= len(rest) <= 2:
+            headers = Path(rest[1]) if len(rest) == 2 else None
+            return sendemail_validate(Path(rest[0]), headers, env, cwd, settings)
+        if name == COMMIT_MSG and len(rest) == 1:
+            return commit_msg(Path(rest[0]), env, cwd, settings)
+    except InputError as err:
+        return HookResult(EXIT_ERROR, f"patchlens: {err}\n")
+    return HookResult(EXIT_ERROR, USAGE + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the installed hook scripts: print the verdict, return the status."""
+    result = run_hook(sys.argv[1:] if argv is None else argv, os.environ, Path.cwd())
+    if result.message:
+        sys.stderr.write(result.message)
+        sys.stderr.flush()
+    return result.status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

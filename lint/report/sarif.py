@@ -1,0 +1,136 @@
+"""SARIF 2.1.0, the format code-scanning services (GitHub, GitLab...) read.
+
+One run; the driver lists every rule of the ruleset (id, summary, rationale as
+help, checkpatch alias in ``properties``) and each result points at its rule
+by ``ruleId`` and ``ruleIndex``.  Locations are the patch files, by URI
+relative to the folder patchlens ran in (``uriBaseId`` ``%SRCROOT%``), and the
+line in that file.  Inputs that are not files (a commit of a git range,
+standard input) are named by a logical location instead.
+
+``partialFingerprints`` let a service recognise the same finding in the next
+run although lines moved: they hash the rule, the patch's Message-ID (or the
+file when there is none) and the message with its numbers blotted out, never
+the line; a repeat within one patch gets its occurrence number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from lint.diagnostic import Diagnostic, Severity
+from lint.ruleset import Ruleset
+from lint.runner import PatchReport
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "patchlens/v1"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_NUMBER = re.compile(r"\d+")
+
+
+def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:
+    from lint.series import RULES as SERIES_RULES
+
+    rules: list[dict[str, Any]] = []
+    for rule in ruleset.rules:
+        entry: dict[str, Any] = {
+            "id": rule.id,
+            "shortDescription": {"text": rule.summary},
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        }
+        if rule.rationale.strip():
+            entry["help"] = {"text": rule.rationale.strip(), "markdown": rule.rationale.strip()}
+        properties: dict[str, Any] = {"profile": rule.profile, "kind": rule.kind}
+        if rule.checkpatch:
+            properties["checkpatch"] = rule.checkpatch
+        entry["properties"] = properties
+        rules.append(entry)
+    for rule_id, (severity, summary) in SERIES_RULES.items():
+        rules.append(
+            {
+                "id": rule_id,
+                "shortDescription": {"text": summary},
+                "defaultConfiguration": {"level": _LEVEL[severity]},
+                "properties": {"profile": "all", "kind": "series"},
+            }
+        )
+    return rules
+
+
+def artifact_uri(origin: str, base: Path | None) -> str | None:
+    """The URI of a patch file, relative to ``base`` when inside it; ``None`` for non-files."""
+    if origin.startswith(("<", "Commit ")):
+        return None
+    path = Path(origin)
+    if base is not None and path.is_absolute():
+        try:
+            path = path.relative_to(base)
+        except ValueError:
+            return Path(origin).as_uri()
+    return quote(PurePosixPath(path).as_posix())
+
+
+def fingerprint(diag: Diagnostic, key: str, occurrence: int) -> str:
+    """A line-independent hash of a finding (see the module docstring)."""
+    message = _NUMBER.sub("#", " ".join(diag.message.split()))
+    text = "\0".join([diag.rule, key, message, str(occurrence)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _location(diag: Diagnostic, base: Path | None) -> dict[str, Any]:
+    uri = artifact_uri(diag.location.origin, base)
+    if uri is None:
+        return {"logicalLocations": [{"name": diag.location.origin, "kind": "module"}]}
+    artifact = {"uri": uri}
+    if not uri.startswith("file:"):
+        artifact["uriBaseId"] = "%SRCROOT%"  # only a relative URI has a base
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if diag.location.line > 0:
+        physical["region"] = {"startLine": diag.location.line}
+    return {"physicalLocation": physical}
+
+
+def render(
+    reports: Sequence[PatchReport], ruleset: Ruleset, base: Path | None = None, version: str = ""
+) -> str:
+    """The SARIF log of a run, as indented JSON."""
+    rules = _rules(ruleset)
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for report in reports:
+        for diag in report.diagnostics:
+            key = diag.message_id or report.message_id or diag.location.origin
+            normal = _NUMBER.sub("#", " ".join(diag.message.split()))
+            seen[(diag.rule, key, normal)] += 1
+            result: dict[str, Any] = {
+                "ruleId": diag.rule,
+                "level": _LEVEL[diag.severity],
+                "message": {"text": diag.message},
+                "locations": [_location(diag, base)],
+                "partialFingerprints": {
+                    FINGERPRINT: fingerprint(diag, key, seen[(diag.rule, key, normal)])
+                },
+            }
+            if diag.rule in index:
+                result["ruleIndex"] = index[diag.rule]
+            if diag.checkpatch:
+                result["properties"] = {"checkpatch": diag.checkpatch}
+            results.append(result)
+    driver: dict[str, Any] = {"name": "patchlens", "rules": rules}
+    if version:
+        driver["version"] = version
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+        ],
+    }
+    return json.dumps(log, indent=1, ensure_ascii=False) + "\n"
