@@ -1,0 +1,194 @@
+"""Getting a committed reply out: outbox maildir, SMTP, patchwork checks.
+
+Each channel is a function ``deliver(...) -> Outcome``. None raises for a
+delivery problem: the outcome says whether it worked, and if not whether a
+retry can help (a refused connection can, a 403 cannot). The loop in
+:mod:`lint.bot.run` records the outcome and schedules retries with backoff.
+
+Exactly once, where it can be had:
+
+- The outbox file is named after the reply and written to ``tmp/`` then
+  renamed into ``new/``: a crash before the rename leaves nothing, a crash
+  after it leaves one file, and a retry that finds the file does nothing.
+- SMTP and HTTP cannot promise that (the server may accept and the bot die
+  before it records it); the reply's Message-ID is fixed by its series, so a
+  rare duplicate is recognisable, and patchwork keeps the latest check per
+  context anyway.
+
+Secrets: the SMTP password and the patchwork token go to the server and
+nowhere else; error texts are built from status codes and server replies,
+never from the request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import quote
+
+from lint.bot.config import PatchworkConfig, SmtpConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one delivery attempt went."""
+
+    ok: bool
+    error: str = ""
+    permanent: bool = False
+    """True when retrying cannot help (bad recipient, forbidden, bad request)."""
+
+
+def outbox_name(reply_message_id: str) -> str:
+    """The outbox file name of a reply: fixed by its Message-ID."""
+    import hashlib
+
+    return "patchlens-" + hashlib.sha256(reply_message_id.encode()).hexdigest()[:32]
+
+
+def deliver_outbox(
+    outbox: Path, reply_message_id: str, mail: bytes, *, durable: bool = True
+) -> Outcome:
+    """Put ``mail`` into the outbox maildir, once (fsynced first when ``durable``)."""
+    name = outbox_name(reply_message_id)
+    try:
+        for folder in ("tmp", "new", "cur"):
+            (outbox / folder).mkdir(parents=True, exist_ok=True)
+        final = outbox / "new" / name
+        if final.exists() or any((outbox / "cur").glob(f"{name}:2,*")):
+            return Outcome(ok=True)
+        staging = outbox / "tmp" / f"{name}.{os.getpid()}"
+        with staging.open("wb") as handle:
+            handle.write(mail)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        staging.replace(final)
+    except OSError as exc:
+        return Outcome(ok=False, error=f"outbox {outbox}: {exc.strerror or exc}")
+    return Outcome(ok=True)
+
+
+def recipients(mail: bytes) -> list[str]:
+    """Envelope recipients of a reply: its To and Cc addresses."""
+    headers = BytesHeaderParser().parse(BytesIO(mail))
+    fields = [str(value) for name in ("To", "Cc") for value in headers.get_all(name, [])]
+    return [address for _, address in getaddresses(fields) if address]
+
+
+def deliver_smtp(smtp: SmtpConfig, sender: str, mail: bytes) -> Outcome:
+    """Submit ``mail`` over SMTP (STARTTLS and AUTH when configured)."""
+    import smtplib
+    import ssl
+
+    envelope_from = getaddresses([sender])[0][1]
+    to = recipients(mail)
+    if not to:
+        return Outcome(ok=False, error="reply has no recipients", permanent=True)
+    # SMTP wants CRLF line ends; the stored mail has LF.
+    wire = mail.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+            client.ehlo()
+            if smtp.starttls:
+                client.starttls(context=ssl.create_default_context(cafile=smtp.ca_file))
+                client.ehlo()
+            if smtp.username:
+                client.login(smtp.username, smtp.password)
+            refused = client.sendmail(envelope_from, to, wire)
+    except smtplib.SMTPAuthenticationError as exc:
+        return Outcome(ok=False, error=f"SMTP authentication failed ({exc.smtp_code})")
+    except smtplib.SMTPRecipientsRefused as exc:
+        return Outcome(ok=False, error=f"SMTP refused {sorted(exc.recipients)}", permanent=True)
+    except smtplib.SMTPResponseException as exc:
+        # 5xx is a permanent refusal, 4xx a temporary one (RFC 5321 section 4.2.1).
+        reply = exc.smtp_error
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        return Outcome(
+            ok=False, error=f"SMTP {exc.smtp_code} {text}".strip(), permanent=exc.smtp_code >= 500
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome(ok=False, error=f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}")
+    if refused:
+        return Outcome(ok=False, error=f"SMTP refused {sorted(refused)}", permanent=True)
+    return Outcome(ok=True)
+
+
+def _http(
+    url: str, token: str, timeout: float, body: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """One HTTP request; returns ``(status, body)``; network errors raise ``OSError``."""
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode("utf-8") if body is not None else None
+    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    request.add_header("Accept", "application/json")
+    request.add_header("Authorization", f"Token {token}")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read() if exc.fp is not None else b""
+
+
+def check_body(
+    patchwork: PatchworkConfig, msgid: str, state: str, description: str
+) -> dict[str, str]:
+    """The JSON body of a patchwork check (``target_url`` only when it fits 200 chars)."""
+    body = {"state": state, "context": patchwork.context, "description": description}
+    if patchwork.target_url:
+        target = patchwork.target_url.replace("{msgid}", quote(msgid.strip("<>"), safe="@"))
+        if len(target) <= 200:
+            body["target_url"] = target
+    return body
+
+
+def deliver_patchwork(patchwork: PatchworkConfig, msgid: str, payload: str) -> Outcome:
+    """Post a check for the patch with Message-ID ``msgid``.
+
+    Patchwork names patches by number: the bot looks the Message-ID up first
+    (``GET /api/patches/?msgid=``). A patch patchwork has not seen yet is a
+    temporary failure, retried like a 5xx.
+    """
+    check = json.loads(payload)
+    base = patchwork.url
+    try:
+        status, found = _http(
+            f"{base}/api/patches/?msgid={quote(msgid.strip('<>'), safe='@')}",
+            patchwork.token,
+            patchwork.timeout,
+        )
+        if status != 200:
+            return _http_outcome("patch lookup", status)
+        patches = json.loads(found or b"[]")
+        if not patches:
+            return Outcome(ok=False, error=f"patchwork has no patch {msgid} yet")
+        patch_id = int(patches[0]["id"])
+        body = check_body(patchwork, msgid, check["state"], check["description"])
+        status, _ = _http(
+            f"{base}/api/patches/{patch_id}/checks/", patchwork.token, patchwork.timeout, body
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Outcome(ok=False, error=f"patchwork {base}: {type(exc).__name__}: {exc}")
+    if status == 201:
+        return Outcome(ok=True)
+    return _http_outcome("check", status)
+
+
+def _http_outcome(what: str, status: int) -> Outcome:
+    # 5xx and 429 are the server's trouble and pass; other 4xx mean our request is wrong.
+    retry = status >= 500 or status == 429
+    return Outcome(ok=False, error=f"patchwork {what}: HTTP {status}", permanent=not retry)
+
+
+def backoff(attempts: int, base: float, ceiling: float) -> float:
+    """Seconds to wait after ``attempts`` failed attempts: doubling, capped."""
+    return float(min(base * (2 ** max(attempts - 1, 0)), ceiling))

@@ -1,0 +1,275 @@
+"""Mail in: find new maildir files, read one mail from stdin, and examine each mail.
+
+:func:`examine` turns the bytes of one mail into an :class:`Arrival`: what the
+mail is (patch, cover letter, review reply, the bot's own mail...), whether
+its author opted out, and, for a patch, the findings of the rulebook with the
+lines they point at. It is pure and total: a mail that is not mail becomes an
+``Arrival`` with ``status = "failed"`` and the reason, so one bad message is
+recorded and never stops the others.
+
+Maildir protocol (``lei q -o maildir:DIR`` writes one): a file in ``new/`` is
+unclaimed. The bot records it in the state first and only then *claims* it by
+renaming it into ``cur/`` with the ``S`` (seen) flag. A crash between the two
+leaves the file in ``new/``; the next run finds its Message-ID (or its file
+name) already recorded and only moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import formataddr, getaddresses
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lint.bot.config import OWN_HEADER, BotConfig
+from lint.errors import InputError
+
+if TYPE_CHECKING:
+    from lint.engine import CheckContext
+    from lint.model import DecodedMail, Patch
+    from lint.ruleset import Ruleset
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+_LIST_ID = re.compile(r"<([^<>\s]+)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic as the reply shows it: stored in the state, so plain fields only."""
+
+    rule: str
+    severity: str
+    """``error``, ``warning`` or ``note``."""
+    message: str
+    line: int
+    part: str
+    quote: str
+    """The decoded text of the line the finding points at (``""`` when none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """One examined mail, ready to be recorded."""
+
+    message_id: str
+    """With angle brackets; a synthetic ``<sha256@patchlens.invalid>`` when the mail has none."""
+    status: str
+    """``accepted`` (a patch or cover letter for a series), ``skipped`` or ``failed``."""
+    kind: str
+    """``patch``, ``cover``, ``reply``, ``not-patch``, ``own``, ``opted-out``, ``malformed``."""
+    reason: str = ""
+    subject: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    """Every To and Cc of the mail (``Name <address>``), for the Cc of the reply."""
+    version: int = 1
+    part: int | None = None
+    total: int | None = None
+    findings: tuple[Finding, ...] = ()
+    advice: str = ""
+    """The sections the changelog should gain, in changelog format (see reply.py)."""
+
+    @property
+    def thread(self) -> str:
+        """The root of the thread: the first reference, else the mail itself."""
+        return self.references[0] if self.references else self.message_id
+
+
+@dataclass(frozen=True, slots=True)
+class Examiner:
+    """What :func:`examine` needs, passed explicitly."""
+
+    bot: BotConfig
+    ruleset: Ruleset
+    context: CheckContext | None = None
+
+
+def synthetic_id(data: bytes) -> str:
+    """A stable Message-ID for a mail that has none: the same bytes give the same id."""
+    return f"<{hashlib.sha256(data).hexdigest()[:32]}@patchlens.invalid>"
+
+
+def _first_msgid(text: str) -> str:
+    found = _MSGID.search(text)
+    return found.group(0) if found else ""
+
+
+def header_message_id(data: bytes) -> str:
+    """The Message-ID of raw bytes, read leniently (for mail the decoder refuses)."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parse(BytesIO(data[:65536]))
+        return _first_msgid(str(headers.get("Message-ID", "")))
+    except Exception:  # a header parser must never stop the bot; the mail is failed anyway
+        return ""
+
+
+def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
+    """Examine one mail; never raises for bad input (see the module docstring)."""
+    from lint.mail import decode
+    from lint.model import RawMail
+    from lint.sanity import check_decoded, check_raw
+
+    raw = RawMail(data, origin)
+    try:
+        check_raw(raw)
+        mail = decode(raw)
+        check_decoded(mail)
+    except InputError as err:
+        msgid = header_message_id(data) or synthetic_id(data)
+        return Arrival(msgid, "failed", "malformed", reason=err.problem)
+    try:
+        return _examine_decoded(mail, data, examiner)
+    except InputError as err:
+        msgid = _first_msgid(mail.message_id) or synthetic_id(data)
+        return Arrival(msgid, "failed", "malformed", reason=err.problem)
+    except Exception as exc:  # a bug must cost one mail, not the bot: record it as failed
+        msgid = _first_msgid(mail.message_id) or synthetic_id(data)
+        return Arrival(msgid, "failed", "malformed", reason=f"internal error: {exc!r}")
+
+
+def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arrival:
+    from lint.engine import run
+    from lint.patch import analyse
+
+    patch = analyse(mail)
+    bot = examiner.bot
+    msgid = _first_msgid(mail.message_id) or synthetic_id(data)
+    recipients = tuple(
+        formataddr((name, address)) if name else address
+        for name, address in getaddresses([mail.header("To"), mail.header("Cc")])
+        if "@" in address
+    )
+    subject = patch.subject
+    common: dict[str, Any] = {
+        "subject": mail.subject,
+        "author_name": mail.author_name,
+        "author_email": mail.author_email.lower(),
+        "in_reply_to": _first_msgid(mail.in_reply_to),
+        "references": tuple(ref for ref in mail.references if _MSGID.fullmatch(ref)),
+        "recipients": recipients,
+        "version": subject.version or 1,
+        "part": subject.index,
+        "total": subject.total,
+    }
+    sender = getaddresses([bot.sender])[0][1].lower()
+    if mail.header(OWN_HEADER) or (sender and mail.author_email.lower() == sender):
+        return Arrival(msgid, "skipped", "own", reason="sent by this bot", **common)
+    if subject.reply:
+        return Arrival(msgid, "skipped", "reply", reason="a reply, not a patch", **common)
+    optout = _opted_out(mail, recipients, bot)
+    if optout:
+        return Arrival(msgid, "skipped", "opted-out", reason=optout, **common)
+    if subject.is_cover_letter:
+        return Arrival(msgid, "accepted", "cover", **common)
+    if not patch.has_diff:
+        return Arrival(msgid, "skipped", "not-patch", reason="no diff", **common)
+    diagnostics = run(patch, examiner.ruleset, examiner.context)
+    quotes = _line_texts(patch)
+    findings = tuple(
+        Finding(
+            rule=d.rule,
+            severity=d.severity.label,
+            message=d.message,
+            line=d.location.line,
+            part=d.location.part,
+            quote=quotes.get(d.location.line, ""),
+        )
+        for d in diagnostics
+    )
+    from lint.bot.reply import changelog_advice
+
+    advice = changelog_advice(patch, diagnostics, examiner.ruleset)
+    return Arrival(msgid, "accepted", "patch", findings=findings, advice=advice, **common)
+
+
+def _opted_out(mail: DecodedMail, recipients: tuple[str, ...], bot: BotConfig) -> str:
+    """Why this mail must not be answered, or ``""``."""
+    flag = mail.header(bot.opt_out_header).strip().lower()
+    if flag and flag not in ("no", "false", "0"):
+        return f"{bot.opt_out_header} header"
+    if mail.author_email.lower() in bot.opt_out:
+        return "author opted out"
+    for _, address in getaddresses(list(recipients)):
+        if address.lower() in bot.opt_out:
+            return f"list {address} opted out"
+    list_id = _LIST_ID.search(mail.header("List-Id"))
+    if list_id and list_id.group(1).lower() in bot.opt_out:
+        return f"list {list_id.group(1)} opted out"
+    return ""
+
+
+def _line_texts(patch: Patch) -> dict[int, str]:
+    """Input line -> decoded text, for quoting the line a finding points at."""
+    mail = patch.mail
+    texts: dict[int, str] = {}
+    for line, text in zip(mail.patch_lines, mail.patch.splitlines(), strict=False):
+        texts[line] = text
+    for line, text in zip(mail.message_lines, mail.message.splitlines(), strict=False):
+        texts[line] = text
+    texts[mail.subject_line] = f"Subject: {mail.subject}"
+    return texts
+
+
+# --- sources --------------------------------------------------------------------------
+
+
+def new_mail(maildir: Path) -> list[Path]:
+    """Unclaimed files of ``maildir/new`` in delivery order (dotfiles are not mail)."""
+    from lint.sources import natural_key
+
+    folder = maildir / "new"
+    try:
+        entries = [entry for entry in folder.iterdir() if not entry.name.startswith(".")]
+    except FileNotFoundError:
+        return []
+    return sorted(entries, key=lambda entry: natural_key(entry.name))
+
+
+def read_mail_file(path: Path) -> bytes:
+    """The message in a maildir file (an mbox ``From `` line, if any, dropped).
+
+    Raises :class:`InputError` for a file that is empty or is not mail; the
+    caller records that as a failed mail.
+    """
+    from lint.sources import split_stream
+
+    with path.open("rb") as stream:
+        for message in split_stream(stream, str(path), split=False):
+            return message.data
+    raise InputError(str(path), "empty input")
+
+
+def claim(path: Path, maildir: Path) -> None:
+    """Move a recorded file from ``new/`` to ``cur/`` and mark it seen (idempotent)."""
+    name = path.name if ":2," in path.name else f"{path.name}:2,S"
+    target = maildir / "cur" / name
+    target.parent.mkdir(exist_ok=True)
+    with suppress(FileNotFoundError):  # claimed already (another run finished the move)
+        path.replace(target)
+
+
+def ensure_maildir(maildir: Path) -> None:
+    """Create ``cur/``, ``new/`` and ``tmp/`` if missing (lei creates them on first write)."""
+    for folder in ("cur", "new", "tmp"):
+        (maildir / folder).mkdir(parents=True, exist_ok=True)
+
+
+def stdin_mail(stream: object) -> Iterator[bytes]:
+    """The one raw message piped in (korgalore's pipe target, procmail ``|``)."""
+    from typing import BinaryIO, cast
+
+    data = cast(BinaryIO, stream).read()
+    if data.startswith(b"From "):
+        # An mbox separator from procmail or formail: not part of the message.
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    yield data
