@@ -22,8 +22,22 @@ demo: $(STAMP)
 	  echo "exit status $$status (1: findings, as expected for v1)"; test $$status -eq 1
 	@echo
 	@echo '== v2: the re-roll carrying the sections the reviewer wrote =='
-	@$(BIN)/patchlens lint examples/thread/v2-0001.patch; status=$$?; \
-	  echo "exit status $$status (0: clean)"; test $$status -eq 0
+	@echo '   (no errors; the pinned-bit warning stays by design: a reviewer must look)'
+	@$(BIN)/patchlens lint --fail-on error examples/thread/v2-0001.patch; status=$$?; \
+	  echo "exit status $$status (0: no errors)"; test $$status -eq 0
+	@echo
+	@echo '== the whole thread: v1, the review, v2 (review-followup checks v2 against the review) =='
+	$(BIN)/patchlens lint --types review-followup examples/thread/v1-0001.patch \
+	  examples/thread/review.eml examples/thread/v2-0001.patch
+	@mkdir -p examples/out
+	$(BIN)/patchlens explain -o examples/out/thread.html --format html examples/thread/v1-0001.patch \
+	  examples/thread/review.eml examples/thread/v2-0001.patch
+	$(BIN)/patchlens explain -o examples/out/thread.md examples/thread/v1-0001.patch \
+	  examples/thread/review.eml examples/thread/v2-0001.patch
+	$(BIN)/patchlens explain -o examples/out/thread.changelog.txt --format changelog \
+	  examples/thread/v1-0001.patch examples/thread/review.eml examples/thread/v2-0001.patch
+	$(BIN)/patchlens explain -o examples/out/series.html --format html examples/series/thread.mbox
+	@echo 'explainers written to examples/out/ (thread.html, thread.md, thread.changelog.txt, series.html)'
 
 test: $(STAMP)
 	$(BIN)/ruff check .

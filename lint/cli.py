@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from lint.pipeline import DecodeOptions
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
+    from lint.spelling import Dictionary
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -73,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_arguments(lint)
     lint.add_argument(
         "--format",
-        choices=("text", "terse", "json"),
+        choices=("text", "terse", "json", "b4", "b4-json", "sarif", "github"),
         default="text",
-        help="text (grouped per patch, the default), terse (checkpatch's one-line form) "
-        "or json (one versioned document, see docs/json.md)",
+        help="text (grouped per patch, the default), terse (checkpatch's one-line form), "
+        "json (one versioned document, see docs/json.md), b4 and b4-json (b4's check "
+        "command protocols), sarif (SARIF 2.1.0) or github (Actions annotations)",
     )
     lint.add_argument(
         "--fail-on",
@@ -135,6 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also list clean patches and where rules came from",
     )
+    lint.add_argument(
+        "--tree",
+        type=Path,
+        metavar="DIR",
+        help="kernel tree (a checkout, or a git repository with --tree-ref) to read "
+        "the pinned CR bits and the bringup call graph from",
+    )
+    lint.add_argument(
+        "--tree-ref", default="", metavar="REF", help="read --tree at this git revision"
+    )
     lint.set_defaults(handler=cmd_lint)
 
     parse = commands.add_parser(
@@ -148,6 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
     parse.set_defaults(handler=cmd_parse)
 
+    explain = commands.add_parser(
+        "explain",
+        help="gather a patch, series or thread and its reviews into one explainer document",
+        description="Render one document per thread of INPUT: versions, people, background "
+        "per topic (attributed), problem, fix, what changes, findings, tags and open review "
+        "points. --format changelog prints the == Title == sections, ready to paste.",
+    )
+    _add_input_arguments(explain)
+    explain.add_argument(
+        "--format", choices=("md", "html", "txt", "changelog"), default="md", help="output format"
+    )
+    explain.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
+    explain.set_defaults(handler=cmd_explain)
+
     rules = commands.add_parser(
         "rules",
         help="list every rule, or explain one",
@@ -160,6 +186,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("-C", dest="directory", type=Path, default=None, help=argparse.SUPPRESS)
     rules.set_defaults(handler=cmd_rules)
+
+    fix = commands.add_parser(
+        "fix",
+        help="write a copy of a patch with the mechanical fixes applied",
+        description="Lint INPUT (a file holding one message, or a folder of git format-patch "
+        "files) and write it with every mechanical fix applied: the right Fixes: line, "
+        "the reordered tags, the capitalised summary... An mbox of several messages and "
+        "git ranges are refused. INPUT is never changed unless --in-place.",
+    )
+    fix.add_argument("input", metavar="INPUT", type=Path, help="patch file or folder of *.patch")
+    fix_target = fix.add_mutually_exclusive_group(required=True)
+    fix_target.add_argument(
+        "-o", "--output", type=Path, help="write here (a folder when INPUT is a folder)"
+    )
+    fix_target.add_argument("--in-place", action="store_true", help="rewrite INPUT itself")
+    fix.add_argument("--types", metavar="IDS", default="", help="only the fixes of these rules")
+    fix.add_argument("--profile", choices=("auto", "tip", "kernel"), default=None)
+    fix.add_argument(
+        "-C",
+        dest="directory",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the git repository that Fixes: lines are resolved against",
+    )
+    fix.add_argument("--config", type=Path, help="use this config file")
+    fix.add_argument("--scissors", action="store_true", help=argparse.SUPPRESS)
+    fix.set_defaults(handler=cmd_fix)
+
+    hook = commands.add_parser(
+        "hook",
+        help="install, remove or show the git hooks (sendemail-validate, commit-msg)",
+        description="Manage patchlens's git hooks in the current repository "
+        "(core.hooksPath honoured). Without hook names: both.",
+    )
+    hook.add_argument("action", choices=("install", "uninstall", "status"))
+    for name in ("sendemail-validate", "commit-msg"):
+        hook.add_argument(f"--{name}", dest="hooks", action="append_const", const=name)
+    hook.add_argument("--force", action="store_true", help="replace a hook that is not ours")
+    hook.add_argument("--chain", action="store_true", help="keep a foreign hook, run it after")
+    hook.add_argument("--allow-warnings", action="store_true", help="block on errors only")
+    hook.add_argument("-C", dest="directory", type=Path, default=None, metavar="DIR")
+    hook.set_defaults(handler=cmd_hook)
+
+    from lint.bot import add_parser as add_bot_parser  # light: the bot's work loads lazily
+
+    add_bot_parser(commands)
     return parser
 
 
@@ -246,6 +319,7 @@ def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """``patchlens lint``: report findings and return the exit status."""
+    from lint.checks import pinned_bit_bringup
     from lint.diagnostic import Severity
     from lint.engine import CheckContext
     from lint.report import Summary
@@ -254,26 +328,60 @@ def cmd_lint(args: argparse.Namespace) -> int:
     config, ruleset = _load(args)
     ruleset = ruleset.select(_split_ids(args.types), _split_ids(args.ignore))
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.WARNING)
-    context = CheckContext(profile=args.profile or config.profile)
+    from lint.commits import resolver_for
+
+    # Fixes: and commit references resolve against -C DIR or the kernel tree we run in.
+    commits = resolver_for(args.directory, Path.cwd())
+    spelling = _spelling(ruleset, args.directory or (commits.path if commits else None))
+    context = CheckContext(
+        profile=args.profile or config.profile,
+        repo=commits.path if commits is not None else None,
+        commits=commits,
+        spelling=spelling,
+        pinning_view=pinned_bit_bringup.run_view(ruleset, args.tree, args.tree_ref),
+    )
+    if args.verbose and spelling is not None:
+        print(f"patchlens: spelling dictionary {spelling.describe}", file=sys.stderr)
+    if args.verbose and (note := pinned_bit_bringup.facts_note(ruleset, context.pinning_view)):
+        print(f"patchlens: {note}", file=sys.stderr)
     job = LintJob(ruleset=ruleset, context=context, decode=_decode_options(args))
 
     progress = _Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     kept: list[PatchReport] = []
     messages = 0
     worst = 0
-    for report in lint_mails(_open_inputs(args.inputs, args.directory), job, args.jobs):
+    from lint.thread_pass import ThreadPass
+
+    # Thread-level rules (review-followup) see small summaries of the mails, after the run.
+    thread_pass = ThreadPass.for_ruleset(ruleset, job.decode)
+    mails = _open_inputs(args.inputs, args.directory)
+    if thread_pass is not None:
+        mails = thread_pass.watch(mails)
+    for report in lint_mails(mails, job, args.jobs):
         messages += 1
         if report.diagnostics or args.format == "json" or args.verbose:
             kept.append(report)
         worst = max([worst, *(int(d.severity) for d in report.diagnostics)])
         progress.update(messages, sum(len(r.diagnostics) for r in kept))
     progress.finish()
+    if thread_pass is not None:
+        kept = thread_pass.merge(kept)
+        worst = max([worst, *(int(d.severity) for r in kept for d in r.diagnostics)])
 
     summary = Summary.of(kept, messages)
     if args.format == "json":
         from lint.report import json as json_report
 
         text = json_report.render(kept, summary)
+    elif args.format in ("b4", "b4-json", "sarif", "github"):
+        from lint.report import b4, github, sarif
+
+        text = {
+            "b4": lambda: b4.render(kept, checkpatch_names=args.rule_names == "checkpatch"),
+            "b4-json": lambda: b4.render_json(kept),
+            "sarif": lambda: sarif.render(kept, ruleset, Path.cwd(), _version()),
+            "github": lambda: github.render(kept),
+        }[args.format]()
     elif args.format == "terse":
         from lint.report import terse
 
@@ -285,6 +393,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
         text = text_report.render(kept, summary, colour=colour, verbose=args.verbose)
     _emit(text, args.output)
     return EXIT_FINDINGS if worst >= int(fail_on) else EXIT_CLEAN
+
+
+def cmd_hook(args: argparse.Namespace) -> int:
+    """``patchlens hook install|uninstall|status`` (the logic is in lint.hooks_install)."""
+    from lint.hooks_install import describe
+
+    _emit(describe(args.action, args.directory or Path.cwd(), args), None)
+    return EXIT_CLEAN
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -299,6 +415,47 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         for chunk in chunks:
             sys.stdout.write(chunk)
+    return EXIT_CLEAN
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """``patchlens explain``: render the explainer of every thread of the input."""
+    from lint.engine import CheckContext
+    from lint.explain import explain_mails, render
+
+    config, ruleset = _load(args)
+    mails = _open_inputs(args.inputs, args.directory)
+    context = CheckContext(profile=config.profile)
+    explainer = explain_mails(mails, ruleset, context, _decode_options(args))
+    _emit(render(explainer, args.format), args.output)
+    return EXIT_CLEAN
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.fix)."""
+    from lint.commits import resolver_for
+    from lint.engine import CheckContext
+    from lint.fix import fix_file, fix_inputs, output_path
+
+    config, ruleset = _load(args)
+    ruleset = ruleset.select(_split_ids(args.types))
+    commits = resolver_for(args.directory, Path.cwd())
+    context = CheckContext(
+        profile=args.profile or config.profile,
+        repo=commits.path if commits is not None else None,
+        commits=commits,
+    )
+    for path in fix_inputs([args.input]):
+        result = fix_file(path, ruleset, context, _decode_options(args))
+        target = path if args.in_place else output_path(args.input, path, args.output)
+        if target != path or result.changed:
+            _write_atomically(target, result.text)
+        sys.stderr.write(
+            f"{path}: {len(result.applied)} fixed, {len(result.skipped)} skipped -> {target}\n"
+        )
+        for skipped in result.skipped:
+            where = skipped.diagnostic.location.line
+            sys.stderr.write(f"  {where}: {skipped.diagnostic.rule}: not fixed: {skipped.reason}\n")
     return EXIT_CLEAN
 
 
@@ -342,6 +499,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 # --- output ---------------------------------------------------------------------------
+
+
+def _spelling(ruleset: Ruleset, tree: Path | None) -> Dictionary | None:
+    """The run's spelling dictionary (not read yet), when a TYPO_SPELLING rule is on."""
+    if not any(rule.enabled and rule.kind == "cp-spelling" for rule in ruleset.rules):
+        return None
+    from lint.spelling import choose_dictionary
+
+    return choose_dictionary(tree)
 
 
 def _split_ids(text: str) -> tuple[str, ...]:

@@ -118,7 +118,8 @@ def load_config(explicit: Path | None, start: Path) -> Config:
 def parse_config(table: dict[str, Any], path: Path) -> Config:
     """Validate a parsed ``.patchlens.toml`` table; ``path`` names it in errors."""
     where = str(path)
-    _reject_unknown(table, {"profile", "fail_on", "rule_dirs", "rules"}, where, "")
+    # [bot] belongs to the list bot and is validated by lint.bot.config.
+    _reject_unknown(table, {"profile", "fail_on", "rule_dirs", "rules", "bot"}, where, "")
     profile = _string(table, "profile", where, "", "auto")
     if profile not in PROFILES:
         raise InputError(

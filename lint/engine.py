@@ -21,14 +21,17 @@ The engine never prints and never edits what a check returned.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lint.checks import KINDS
+from lint.checks import CONTEXT_CHECKS, KINDS
 from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
+    from lint.commits import CommitResolver
+    from lint.kernel.pinning import PinningView
     from lint.model import Patch
     from lint.ruleset import Ruleset, RuleSpec
 
@@ -41,6 +44,12 @@ class CheckContext:
     """Force ``tip`` or ``kernel`` (or ``auto``) for this run, over the configured profile."""
     repo: Path | None = None
     """A git repository (e.g. a kernel tree) checks may consult."""
+    pinning_view: PinningView | None = None
+    """A kernel tree's pinning facts (``--tree``); ``None``: the rulebook's."""
+    commits: CommitResolver | None = None
+    """Resolves commit ids of ``Fixes:`` tags and references (``-C`` or a kernel tree)."""
+    spelling: Mapping[str, str] | None = None
+    """Misspelling -> correction for TYPO_SPELLING (``lint.spelling``); ``None``: the default."""
 
 
 def is_linted(patch: Patch) -> bool:
@@ -79,5 +88,9 @@ def run(
             trigger = rule.when.matches(patch)
             if trigger is None:
                 continue
+        contextual = CONTEXT_CHECKS.get(rule.kind)
+        if contextual is not None:
+            found.extend(contextual(patch, rule, rule.params, trigger, context))
+            continue
         found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger))
     return tuple(sorted(found, key=lambda d: d.sort_key))

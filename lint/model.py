@@ -309,6 +309,9 @@ class Patch:
     parsed_diff: Diff | None = None
     """A diff given ready-made (tests, tools); otherwise :attr:`diff` parses the source."""
     _parsed: list[Diff] = field(default_factory=list, init=False, repr=False, compare=False)
+    _contains: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Memo of derived views several checks share (e.g. checkpatch's commit log), by name."""
 
     @property
     def origin(self) -> str:
@@ -328,8 +331,17 @@ class Patch:
         return self._parsed[0]
 
     def diff_may_contain(self, text: str) -> bool:
-        """False only when no part of the diff can contain ``text``; needs no parsing."""
-        return self.parsed_diff is not None or text in self.diff_source.text
+        """False only when no part of the diff can contain ``text``; needs no parsing.
+
+        Remembered per patch: many rules ask about the same identifiers (every topic's
+        triggers are also the Problem and Fix sections' triggers).
+        """
+        if self.parsed_diff is not None:
+            return True
+        known = self._contains.get(text)
+        if known is None:
+            known = self._contains[text] = text in self.diff_source.text
+        return known
 
     @property
     def has_diff(self) -> bool:

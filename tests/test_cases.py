@@ -54,12 +54,14 @@ def diagnostics_of(path: Path, rule_id: str, ruleset: Ruleset) -> list[str]:
 
 
 def test_every_rule_has_passing_and_failing_cases() -> None:
+    """A case is a patch, or for thread-level rules an mbox of a thread (run by
+    tests/test_review.py through the same thread pass ``patchlens lint`` uses)."""
     missing: list[str] = []
     for rule_file in sorted(resource_dir("rules").glob("*.toml")):
         folder = CASES / rule_file.stem
         for kind in ("pass", "fail"):
-            if not list(folder.glob(f"{kind}-*.patch")):
-                missing.append(f"{rule_file.stem}: no {kind}-*.patch")
+            if not [*folder.glob(f"{kind}-*.patch"), *folder.glob(f"{kind}-*.mbox")]:
+                missing.append(f"{rule_file.stem}: no {kind}-*.patch or {kind}-*.mbox")
     assert missing == []
 
 

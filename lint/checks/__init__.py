@@ -7,11 +7,35 @@ new TOML file; only a new *kind* of test needs a module and a line below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType, ModuleType
 
-from lint.checks import line_length, require_section, signed_off_by, subject_format
+from lint.checks import (
+    changelog_body,
+    changelog_order,
+    changelog_phrase,
+    commit_refs,
+    cp_author,
+    cp_commit_ref,
+    cp_encoding,
+    cp_links,
+    cp_log,
+    cp_repeated,
+    cp_signature,
+    cp_spelling,
+    function_refs,
+    line_length,
+    pinned_bit_bringup,
+    require_section,
+    review_followup,
+    signed_off_by,
+    subject_format,
+    subject_mood,
+    tag_order,
+    trailer_form,
+)
 from lint.checks.finding import CheckKind
+from lint.diagnostic import Diagnostic
 
 
 def _kind(module: ModuleType) -> CheckKind:
@@ -31,9 +55,37 @@ KINDS: Mapping[str, CheckKind] = MappingProxyType(
             _kind(subject_format),
             _kind(line_length),
             _kind(signed_off_by),
+            _kind(review_followup),
+            _kind(pinned_bit_bringup),
+            _kind(subject_mood),
+            _kind(changelog_phrase),
+            _kind(function_refs),
+            _kind(tag_order),
+            _kind(trailer_form),
+            _kind(changelog_body),
+            _kind(changelog_order),
+            _kind(commit_refs),
+            _kind(cp_signature),
+            _kind(cp_author),
+            _kind(cp_commit_ref),
+            _kind(cp_log),
+            _kind(cp_links),
+            _kind(cp_encoding),
+            _kind(cp_spelling),
+            _kind(cp_repeated),
         )
     }
 )
 """Every check kind by name (a read-only view, built once at import)."""
 
-__all__ = ["KINDS", "CheckKind"]
+CONTEXT_CHECKS: Mapping[str, Callable[..., Iterator[Diagnostic]]] = MappingProxyType(
+    {
+        pinned_bit_bringup.KIND: pinned_bit_bringup.check_in_context,
+        commit_refs.KIND: commit_refs.check_in_context,
+        cp_commit_ref.KIND: cp_commit_ref.check_in_context,
+        cp_spelling.KIND: cp_spelling.check_in_context,
+    }
+)
+"""Kinds whose check also takes the run's ``CheckContext`` (e.g. a kernel tree's facts)."""
+
+__all__ = ["CONTEXT_CHECKS", "KINDS", "CheckKind"]
