@@ -65,13 +65,13 @@ class DiffPath:
 
     globs: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
-    prefixes: tuple[str, ...] = ()
+    prefixes: frozenset[str] = frozenset()
     """The literal start of each glob (``arch/x86/entry/`` of ``arch/x86/entry/*fred*``),
     or empty when a glob starts with a wildcard: every path is written out in the diff
     text, so a diff holding none of them touches no matching file."""
 
     def matches(self, patch: Patch) -> Trigger | None:
-        if self.prefixes and not any(patch.diff_may_contain(p) for p in self.prefixes):
+        if self.prefixes and not patch.diff_may_contain_any(self.prefixes):
             return None
         for changed in patch.diff.files:
             names = dict.fromkeys((changed.new_path, changed.old_path, changed.path))
@@ -91,7 +91,7 @@ class DiffLine:
     sources: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     side: str
-    literals: tuple[str, ...] = ()
+    literals: frozenset[str] = frozenset()
     """A text each pattern needs (``X86_CR4_FRED`` for ``\\bX86_CR4_FRED\\b``), or empty
     when some pattern needs none: a substring test rules out most patches far faster than
     any regex scan of a large diff."""
@@ -116,7 +116,7 @@ class DiffLine:
         return None
 
     def _may_match(self, patch: Patch) -> bool:
-        if not any(patch.diff_may_contain(literal) for literal in self.literals):
+        if not patch.diff_may_contain_any(self.literals):
             return False
         diff = patch.diff
         texts = (
@@ -139,7 +139,7 @@ class InFunction:
     def matches(self, patch: Patch) -> Trigger | None:
         # A function is named in the hunk heading or the hunk's own lines, so a diff
         # that never spells its name cannot change it.
-        if not any(patch.diff_may_contain(name) for name in self.names):
+        if not patch.diff_may_contain_any(self.names):
             return None
         if self.names.isdisjoint(patch.diff.functions):
             return None
@@ -324,7 +324,7 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
         return DiffPath(
             globs,
             tuple(_regex(glob_to_regex(g), where, key) for g in globs),
-            prefixes if all(len(p) >= 3 for p in prefixes) else (),
+            frozenset(prefixes) if all(len(p) >= 3 for p in prefixes) else frozenset(),
         )
     if name == "diff_line":
         side = table.get("side", "changed")
@@ -336,7 +336,9 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
         sources = _strings(value, where, key)
         patterns = _regexes(sources, where, key)
         literals = tuple(required_literal(p) for p in patterns)
-        return DiffLine(sources, patterns, side, literals if all(literals) else ())
+        return DiffLine(
+            sources, patterns, side, frozenset(literals) if all(literals) else frozenset()
+        )
     if name == "function":
         return InFunction(frozenset(_strings(value, where, key)))
     if name == "subject_prefix":

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from lint.commits import CommitResolver
     from lint.kernel.pinning import PinningView
     from lint.model import Patch
-    from lint.ruleset import Ruleset, RuleSpec
+    from lint.ruleset import Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +67,6 @@ def active_profile(patch: Patch, ruleset: Ruleset, context: CheckContext | None 
     return "tip" if first and first in ruleset.tip_areas else "kernel"
 
 
-def applies(rule: RuleSpec, profile: str) -> bool:
-    """Whether ``rule`` runs at all under ``profile`` (before its condition)."""
-    return rule.enabled and rule.profile in ("all", profile)
-
-
 def run(
     patch: Patch, ruleset: Ruleset, context: CheckContext | None = None
 ) -> tuple[Diagnostic, ...]:
@@ -80,9 +75,7 @@ def run(
         return ()
     profile = active_profile(patch, ruleset, context)
     found: list[Diagnostic] = []
-    for rule in ruleset.rules:
-        if not applies(rule, profile):
-            continue
+    for rule in ruleset.by_profile[profile]:
         trigger = None
         if rule.when is not None:
             trigger = rule.when.matches(patch)

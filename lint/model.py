@@ -310,6 +310,7 @@ class Patch:
     """A diff given ready-made (tests, tools); otherwise :attr:`diff` parses the source."""
     _parsed: list[Diff] = field(default_factory=list, init=False, repr=False, compare=False)
     _contains: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _present: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
     _views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Memo of derived views several checks share (e.g. checkpatch's commit log), by name."""
 
@@ -336,12 +337,25 @@ class Patch:
         Remembered per patch: many rules ask about the same identifiers (every topic's
         triggers are also the Problem and Fix sections' triggers).
         """
+        return self.diff_may_contain_any(frozenset((text,)))
+
+    def diff_may_contain_any(self, texts: frozenset[str]) -> bool:
+        """False only when no part of the diff can contain any of ``texts``.
+
+        Answers are remembered per patch as set operations, so that fifty rules
+        asking about overlapping identifiers cost one substring search each.
+        """
         if self.parsed_diff is not None:
             return True
-        known = self._contains.get(text)
-        if known is None:
-            known = self._contains[text] = text in self.diff_source.text
-        return known
+        checked = self._contains
+        unknown = [text for text in texts if text not in checked]
+        if unknown:
+            source = self.diff_source.text
+            for text in unknown:
+                found = checked[text] = text in source
+                if found:
+                    self._present.add(text)
+        return not self._present.isdisjoint(texts)
 
     @property
     def has_diff(self) -> bool:

@@ -86,6 +86,17 @@ class Ruleset:
     """The configured profile: ``auto``, ``tip`` or ``kernel``."""
     tip_areas: tuple[str, ...] = ()
     """Subject areas (first prefix component) handled by the tip tree, for ``auto``."""
+    by_profile: dict[str, tuple[RuleSpec, ...]] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    """The enabled rules that run under each profile, worked out once, not per patch."""
+
+    def __post_init__(self) -> None:
+        active = {
+            profile: tuple(r for r in self.rules if r.enabled and r.profile in ("all", profile))
+            for profile in ("tip", "kernel")
+        }
+        object.__setattr__(self, "by_profile", active)
 
     def get(self, name: str) -> RuleSpec | None:
         """The rule with this id, or else with this checkpatch name (any case)."""

