@@ -9,6 +9,7 @@ as kernel code. Skipped when the checkout has no history (a shallow clone).
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -64,15 +65,26 @@ def test_diff_triggered_rules_are_the_topic_rules() -> None:
 
 
 def test_our_history_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No finding on our changelogs and mail headers.
+
+    Findings inside the diff are left out, like the diff-triggered rules: our diffs
+    carry test data on purpose (fixtures with invalid UTF-8, non-lore links...).
+    """
     root = first_commit()
-    report = tmp_path / "report.txt"
+    report = tmp_path / "report.json"
     ignore = ",".join(diff_triggered_rules())
-    args = ["lint", "-q", "--profile", "kernel", "--format", "terse", "--rule-names", "patchlens"]
+    args = ["lint", "-q", "--profile", "kernel", "--format", "json"]
     args += ["--ignore", ignore, "-C", str(ROOT), "-o", str(report)]
     # The root commit itself, then everything after it.
     status = main([*args, root, f"{root}..HEAD"] if _has_children(root) else [*args, root])
-    assert report.read_text() == ""
-    assert status == 0, capsys.readouterr().err
+    assert status in (0, 1), capsys.readouterr().err
+    findings = [
+        f"{d['file']}:{d['line']}: {d['rule']}: {d['message']}"
+        for patch in json.loads(report.read_text())["patches"]
+        for d in patch["diagnostics"]
+        if d["part"] != "diff"
+    ]
+    assert findings == []
 
 
 def _has_children(root: str) -> bool:
