@@ -21,7 +21,6 @@ naming the file and the key, never a silently ignored setting.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,12 +69,19 @@ def read_toml(path: Path) -> dict[str, Any]:
 
     The error names the file, and for syntax errors the line and column.
     """
+    from lint.tomlcache import cached_table, store_table
+
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    entry, table = cached_table(data)
+    if table is not None:
+        return table
+    import tomllib  # only on a cache miss: importing it costs a hook 5 ms
+
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(str(path), "not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
@@ -88,6 +94,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             f"{path}:{found.group(1)}:{found.group(2)}",
             f"TOML syntax error: {reason} (line {found.group(1)}, column {found.group(2)})",
         ) from None
+    store_table(entry, table)
+    return table
 
 
 def find_config(start: Path) -> Path | None:
