@@ -213,8 +213,18 @@ def compare(checkpatch: Run, patchlens: Run, types: tuple[str, ...]) -> list[Agr
 
 
 def median_seconds(command: list[str], repeat: int, cwd: Path) -> float:
+    """Median wall time of ``command``, after one untimed warm-up run.
+
+    PYTHONDONTWRITEBYTECODE is dropped: a user's Python caches byte code, and with
+    it set every run would compile all of patchlens again (about 100 ms).
+    """
     samples = []
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GIT_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    subprocess.run(command, capture_output=True, check=False, cwd=cwd, env=env)
     for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run(command, capture_output=True, check=False, cwd=cwd, env=env)

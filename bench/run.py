@@ -139,9 +139,14 @@ def bench_startup(repeat: int) -> None:
     patchlens = [str(VENV_BIN / "patchlens"), "lint", "--quiet", str(one)]
     baseline = [sys.executable, "-c", "pass"]
 
-    def run(command: list[str]) -> None:
-        subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+    # A user's Python caches byte code; with PYTHONDONTWRITEBYTECODE set (as in some
+    # shells) every run would compile all of patchlens again. One untimed warm-up run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
+    def run(command: list[str]) -> None:
+        subprocess.run(command, check=False, stdout=subprocess.DEVNULL, env=env)
+
+    run(patchlens)
     samples_base, samples_ours = [], []
     for _ in range(repeat):  # interleaved so that noise hits both alike
         samples_base.append(median_time(lambda: run(baseline), 1))
