@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lint.checks import CONTEXT_CHECKS, KINDS
+from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def run(
     if not is_linted(patch):
         return ()
     profile = active_profile(patch, ruleset, context)
+    given = context if context is not None else CheckContext()
     found: list[Diagnostic] = []
     for rule in ruleset.by_profile[profile]:
         trigger = None
@@ -81,9 +82,5 @@ def run(
             trigger = rule.when.matches(patch)
             if trigger is None:
                 continue
-        contextual = CONTEXT_CHECKS.get(rule.kind)
-        if contextual is not None:
-            found.extend(contextual(patch, rule, rule.params, trigger, context))
-            continue
-        found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger))
+        found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger, given))
     return tuple(sorted(found, key=lambda d: d.sort_key))

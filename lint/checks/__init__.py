@@ -1,13 +1,13 @@
 """The check kinds: one module each, listed explicitly here (no import magic).
 
 A rule file names a kind; the kind's module gives its typed ``Params`` and its
-``check(patch, rule, params, trigger)`` generator. Adding a requirement is a
+``check(patch, rule, params, trigger, context)`` generator. Adding a requirement is a
 new TOML file; only a new *kind* of test needs a module and a line below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType, ModuleType
 
 from lint.checks import (
@@ -35,7 +35,6 @@ from lint.checks import (
     trailer_form,
 )
 from lint.checks.finding import CheckKind
-from lint.diagnostic import Diagnostic
 
 
 def _kind(module: ModuleType) -> CheckKind:
@@ -78,14 +77,4 @@ KINDS: Mapping[str, CheckKind] = MappingProxyType(
 )
 """Every check kind by name (a read-only view, built once at import)."""
 
-CONTEXT_CHECKS: Mapping[str, Callable[..., Iterator[Diagnostic]]] = MappingProxyType(
-    {
-        pinned_bit_bringup.KIND: pinned_bit_bringup.check_in_context,
-        commit_refs.KIND: commit_refs.check_in_context,
-        cp_commit_ref.KIND: cp_commit_ref.check_in_context,
-        cp_spelling.KIND: cp_spelling.check_in_context,
-    }
-)
-"""Kinds whose check also takes the run's ``CheckContext`` (e.g. a kernel tree's facts)."""
-
-__all__ = ["CONTEXT_CHECKS", "KINDS", "CheckKind"]
+__all__ = ["KINDS", "CheckKind"]

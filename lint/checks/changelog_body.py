@@ -22,6 +22,7 @@ from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
@@ -37,7 +38,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report a changelog with fewer than ``min_lines`` lines of text above its tags."""
     changelog = patch.changelog

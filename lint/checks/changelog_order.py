@@ -26,6 +26,7 @@ from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
@@ -41,7 +42,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report each section that comes after a section of a later stage."""
     sections = patch.changelog.sections

@@ -30,6 +30,7 @@ from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Changelog, Patch, TextLine
     from lint.ruleset import RuleSpec
 
@@ -66,7 +67,7 @@ def prose_lines(changelog: Changelog, first_line_only: bool = False) -> Iterator
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report each prose line in which ``pattern`` occurs."""
     # One search over the whole message rules out most patches before any line is split.

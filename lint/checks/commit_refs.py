@@ -71,8 +71,28 @@ class _Reference:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch,
+    rule: RuleSpec,
+    params: Params,
+    trigger: Trigger | None,
+    context: CheckContext,
 ) -> Iterator[Diagnostic]:
+    """Resolve each reference through ``context.commits``; without one, compare quotes."""
+    resolver = context.commits
+    if resolver is None:
+        yield from _inconsistent_quotes(patch, rule)
+        return
+    for reference in _references(patch):
+        resolution = resolver.resolve(reference.prefix)
+        if not resolution.found:
+            yield _unknown(patch, rule, reference, resolution, resolver)
+        elif reference.quoted is not None and not _same_subject(
+            reference.quoted, resolution.subject
+        ):
+            yield _wrong_subject(patch, rule, reference, resolution)
+
+
+def _inconsistent_quotes(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
     """Without a repository: report a commit quoted with two different subjects."""
     first: dict[str, _Reference] = {}
     for reference in _references(patch):
@@ -94,28 +114,6 @@ def check(
                 reference.part,
                 help="Quote the commit's subject exactly as `git log --oneline` shows it.",
             )
-
-
-def check_in_context(
-    patch: Patch,
-    rule: RuleSpec,
-    params: Params,
-    trigger: Trigger | None,
-    context: CheckContext | None,
-) -> Iterator[Diagnostic]:
-    """Resolve each reference through ``context.commits``; without one, :func:`check`."""
-    resolver = context.commits if context is not None else None
-    if resolver is None:
-        yield from check(patch, rule, params, trigger)
-        return
-    for reference in _references(patch):
-        resolution = resolver.resolve(reference.prefix)
-        if not resolution.found:
-            yield _unknown(patch, rule, reference, resolution, resolver)
-        elif reference.quoted is not None and not _same_subject(
-            reference.quoted, resolution.subject
-        ):
-            yield _wrong_subject(patch, rule, reference, resolution)
 
 
 def _references(patch: Patch) -> Iterator[_Reference]:

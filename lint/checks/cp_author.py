@@ -35,6 +35,7 @@ from lint.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch, TextLine
     from lint.ruleset import RuleSpec
 
@@ -58,7 +59,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report the rule's checkpatch type (see the module docstring)."""
     author = patch_author(patch)

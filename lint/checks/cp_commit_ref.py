@@ -88,21 +88,14 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
-) -> Iterator[Diagnostic]:
-    """Report the rule's checkpatch type without a repository."""
-    return check_in_context(patch, rule, params, trigger, None)
-
-
-def check_in_context(
     patch: Patch,
     rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
-    context: CheckContext | None,
+    context: CheckContext,
 ) -> Iterator[Diagnostic]:
     """Report the rule's checkpatch type (see the module docstring)."""
-    commits = context.commits if context is not None else None
+    commits = context.commits
     wanted = rule.checkpatch
     if wanted == "BAD_FIXES_TAG":
         yield from _bad_fixes_tags(patch, rule, commits)

@@ -27,6 +27,7 @@ from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
@@ -56,7 +57,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report ``word word`` in the commit log (and the added lines if asked)."""
     log = commit_log(patch)

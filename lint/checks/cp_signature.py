@@ -45,6 +45,7 @@ from lint.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch, TextLine
     from lint.ruleset import RuleSpec
 
@@ -89,7 +90,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report the rule's checkpatch type on every tag line after the headers."""
     wanted = rule.checkpatch

@@ -66,21 +66,14 @@ class _Index:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
-) -> Iterator[Diagnostic]:
-    """Report misspelt words with the default dictionary."""
-    return check_in_context(patch, rule, params, trigger, None)
-
-
-def check_in_context(
     patch: Patch,
     rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
-    context: CheckContext | None,
+    context: CheckContext,
 ) -> Iterator[Diagnostic]:
     """Report misspelt words of the subject and the commit log (and the diff if asked)."""
-    chosen = context.spelling if context is not None else None
+    chosen = context.spelling
     words = chosen if chosen is not None else params.spelling
     if isinstance(words, Dictionary):
         single: Mapping[str, str] = words.words()

@@ -10,11 +10,17 @@ from lint.diagnostic import Diagnostic, Fix, Location
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
-CheckFunction = Callable[["Patch", "RuleSpec", Any, "Trigger | None"], Iterator[Diagnostic]]
-"""``check(patch, rule, params, trigger)``: yields the rule's findings on one patch."""
+CheckFunction = Callable[
+    ["Patch", "RuleSpec", Any, "Trigger | None", "CheckContext"], Iterator[Diagnostic]
+]
+"""``check(patch, rule, params, trigger, context)``: yields the rule's findings on one patch.
+
+``context`` carries what a run knows beyond the patch (a kernel tree's pinning facts,
+the commit resolver, the spelling dictionary); most kinds do not need it."""
 
 
 @dataclass(frozen=True, slots=True)

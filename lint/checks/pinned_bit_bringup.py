@@ -67,21 +67,14 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
-) -> Iterator[Diagnostic]:
-    """Report each function of ``patch`` that touches CR pinning during AP bringup."""
-    return check_in_context(patch, rule, params, trigger, None)
-
-
-def check_in_context(
     patch: Patch,
     rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
-    context: CheckContext | None,
+    context: CheckContext,
 ) -> Iterator[Diagnostic]:
     """:func:`check`, with a kernel tree's facts when the context carries them."""
-    view = context.pinning_view if context is not None else None
+    view = context.pinning_view
     if view is None:
         view = params.view
     assert view is not None

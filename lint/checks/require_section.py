@@ -28,6 +28,7 @@ from lint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
@@ -47,7 +48,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report a missing, empty or too short ``== heading ==`` section."""
     marker = f"'== {params.heading} =='"

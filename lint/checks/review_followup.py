@@ -31,6 +31,7 @@ from lint.diagnostic import Diagnostic, Location
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
     from lint.thread import MessageSummary, Thread, ThreadReview
@@ -81,7 +82,7 @@ class FollowUp:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Nothing per patch: see :func:`check_thread`."""
     return iter(())

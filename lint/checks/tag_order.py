@@ -31,6 +31,7 @@ from lint.diagnostic import Diagnostic, Fix
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch, Trailer
     from lint.ruleset import RuleSpec
 
@@ -66,7 +67,7 @@ def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report the first tag that comes after a tag it should precede."""
     trailers = patch.changelog.trailers

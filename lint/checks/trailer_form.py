@@ -30,6 +30,7 @@ from lint.errors import InputError
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
+    from lint.engine import CheckContext
     from lint.model import Patch, Trailer
     from lint.ruleset import RuleSpec
 
@@ -62,7 +63,7 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None
+    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report tags in a form the kernel's tools do not extract well."""
     if params.aspect == "combined":
