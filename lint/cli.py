@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from lint.config import Config
+    from lint.diagnostic import Diagnostic
     from lint.model import RawMail
     from lint.pipeline import DecodeOptions
+    from lint.report import Summary
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
     from lint.spelling import Dictionary
+    from lint.thread_pass import ThreadPass
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -322,7 +325,6 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from lint.checks import pinned_bit_bringup
     from lint.diagnostic import Severity
     from lint.engine import CheckContext
-    from lint.report import Summary
     from lint.runner import LintJob, lint_mails
 
     config, ruleset = _load(args)
@@ -347,9 +349,6 @@ def cmd_lint(args: argparse.Namespace) -> int:
     job = LintJob(ruleset=ruleset, context=context, decode=_decode_options(args))
 
     progress = _Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
-    kept: list[PatchReport] = []
-    messages = 0
-    worst = 0
     from lint.thread_pass import ThreadPass
 
     # Thread-level rules (review-followup) see small summaries of the mails, after the run.
@@ -357,42 +356,142 @@ def cmd_lint(args: argparse.Namespace) -> int:
     mails = _open_inputs(args.inputs, args.directory)
     if thread_pass is not None:
         mails = thread_pass.watch(mails)
+    sink = _ReportSink(args)
     for report in lint_mails(mails, job, args.jobs):
-        messages += 1
-        if report.diagnostics or args.format == "json" or args.verbose:
-            kept.append(report)
-        worst = max([worst, *(int(d.severity) for d in report.diagnostics)])
-        progress.update(messages, sum(len(r.diagnostics) for r in kept))
+        sink.add(report)
+        progress.update(sink.counts["messages"], sink.findings)
     progress.finish()
     if thread_pass is not None:
-        kept = thread_pass.merge(kept)
-        worst = max([worst, *(int(d.severity) for r in kept for d in r.diagnostics)])
-
-    summary = Summary.of(kept, messages)
-    if args.format == "json":
-        from lint.report import json as json_report
-
-        text = json_report.render(kept, summary)
-    elif args.format in ("b4", "b4-json", "sarif", "github"):
-        from lint.report import b4, github, sarif
-
-        text = {
-            "b4": lambda: b4.render(kept, checkpatch_names=args.rule_names == "checkpatch"),
-            "b4-json": lambda: b4.render_json(kept),
-            "sarif": lambda: sarif.render(kept, ruleset, Path.cwd(), _version()),
-            "github": lambda: github.render(kept),
-        }[args.format]()
-    elif args.format == "terse":
-        from lint.report import terse
-
-        text = terse.render(kept, checkpatch_names=args.rule_names == "checkpatch")
-    else:
-        from lint.report import text as text_report
-
-        colour = _use_colour(args.color, args.output)
-        text = text_report.render(kept, summary, colour=colour, verbose=args.verbose)
+        sink.add_thread_findings(thread_pass)
+    text = sink.render(ruleset)
     _emit(text, args.output)
-    return EXIT_FINDINGS if worst >= int(fail_on) else EXIT_CLEAN
+    return EXIT_FINDINGS if sink.worst >= int(fail_on) else EXIT_CLEAN
+
+
+class _ReportSink:
+    """Collects the reports of a lint run in constant memory where the format allows.
+
+    Line formats (text, terse, github, b4) are rendered patch by patch into a
+    temporary spool, so that a 1 GB mbox with findings on every patch does not
+    hold them all; the report is still printed, or written, only once complete.
+    Document formats (json, sarif, b4-json) keep the reports until the end.
+    """
+
+    STREAMED = ("text", "terse", "github", "b4")
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        import tempfile
+        from collections import Counter
+
+        self._args = args
+        self._format: str = args.format
+        self._colour = args.format == "text" and _use_colour(args.color, args.output)
+        # Closed in render(); the spool lives as long as the run, not one block.
+        self._spool = (
+            tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            if self._format in self.STREAMED
+            else None
+        )
+        self._blocks = 0
+        self.kept: list[PatchReport] = []
+        self.counts: Counter[str] = Counter()
+        self.findings = 0
+        self.worst = 0
+
+    def add(self, report: PatchReport, *, counted: bool = True) -> None:
+        """Take one patch's report (``counted=False``: more findings of a patch seen before)."""
+        if counted:
+            self.counts["messages"] += 1
+        if report.diagnostics:
+            self.counts["with findings"] += int(counted)
+            self.findings += len(report.diagnostics)
+            for diag in report.diagnostics:
+                self.counts[diag.severity.label] += 1
+            self.worst = max(self.worst, *(int(d.severity) for d in report.diagnostics))
+        if self._spool is None:
+            if report.diagnostics or self._format == "json" or self._args.verbose:
+                self.kept.append(report)
+            return
+        chunk = self._render_one(report)
+        if chunk:
+            self._spool.write(chunk)
+            self._blocks += 1
+
+    def add_thread_findings(self, thread_pass: ThreadPass) -> None:
+        """Fold in what the thread rules found, after the per-patch stream."""
+        if self._spool is None:
+            before = {(r.origin, r.index): len(r.diagnostics) for r in self.kept}
+            merged = thread_pass.merge(self.kept)
+            for report in merged:
+                known = before.get((report.origin, report.index))
+                extra = report.diagnostics[known or 0 :]
+                self._count_extra(extra, new_patch=known in (None, 0))
+            self.kept = merged
+            return
+        # Streamed formats: the patches were written already; their thread findings follow.
+        for report in thread_pass.merge([]):
+            self._count_extra(report.diagnostics, new_patch=True)
+            self.add(report, counted=False)
+
+    def _count_extra(self, diagnostics: tuple[Diagnostic, ...], new_patch: bool) -> None:
+        if not diagnostics:
+            return
+        self.counts["with findings"] += int(new_patch)
+        self.findings += len(diagnostics)
+        for diag in diagnostics:
+            self.counts[diag.severity.label] += 1
+        self.worst = max(self.worst, *(int(d.severity) for d in diagnostics))
+
+    def _render_one(self, report: PatchReport) -> str:
+        args = self._args
+        names = args.rule_names == "checkpatch"
+        if self._format == "text":
+            from lint.report import text as text_report
+
+            block = text_report.render_patch(report, self._colour, args.verbose)
+            return f"{block}\n\n" if block else ""
+        if self._format == "terse":
+            from lint.report import terse
+
+            return terse.render([report], checkpatch_names=names)
+        if self._format == "github":
+            from lint.report import github
+
+            return github.render([report])
+        from lint.report import b4
+
+        return b4.render([report], checkpatch_names=names)
+
+    def summary(self) -> Summary:
+        from lint.report import Summary
+
+        return Summary(
+            messages=self.counts["messages"],
+            with_findings=self.counts["with findings"],
+            errors=self.counts["error"],
+            warnings=self.counts["warning"],
+            notes=self.counts["note"],
+        )
+
+    def render(self, ruleset: Ruleset) -> str:
+        """The complete report."""
+        kept = self.kept
+        if self._spool is not None:
+            self._spool.seek(0)
+            body: str = self._spool.read()
+            self._spool.close()
+            if self._format == "text":
+                return body + self.summary().text + "\n"
+            return body
+        if self._format == "json":
+            from lint.report import json as json_report
+
+            return json_report.render(kept, self.summary())
+        from lint.report import b4, sarif
+
+        if self._format == "b4-json":
+            return b4.render_json(kept)
+        return sarif.render(kept, ruleset, Path.cwd(), _version())
 
 
 def cmd_hook(args: argparse.Namespace) -> int:

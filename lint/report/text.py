@@ -34,17 +34,20 @@ def render_diagnostic(diag: Diagnostic, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
+def render_patch(report: PatchReport, colour: bool = False, verbose: bool = False) -> str:
+    """One patch's block: a heading and its findings; ``""`` for a clean patch unless verbose."""
+    if not report.diagnostics and not verbose:
+        return ""
+    title = report.subject or "(no subject)"
+    heading = _paint(f"{report.origin}: {title}", _BOLD, colour)
+    body = [render_diagnostic(d, colour) for d in report.diagnostics] or ["    clean"]
+    return "\n".join([heading, *body])
+
+
 def render(
     reports: Sequence[PatchReport], summary: Summary, colour: bool = False, verbose: bool = False
 ) -> str:
     """The whole report: a heading per patch with findings, its findings, one summary line."""
-    blocks: list[str] = []
-    for report in reports:
-        if not report.diagnostics and not verbose:
-            continue
-        title = report.subject or "(no subject)"
-        heading = _paint(f"{report.origin}: {title}", _BOLD, colour)
-        body = [render_diagnostic(d, colour) for d in report.diagnostics] or ["    clean"]
-        blocks.append("\n".join([heading, *body]))
+    blocks = [block for r in reports if (block := render_patch(r, colour, verbose))]
     blocks.append(summary.text)
     return "\n\n".join(blocks) + "\n"
