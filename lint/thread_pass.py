@@ -52,7 +52,6 @@ class ThreadPass:
         self._rules = tuple(rules)
         self._decode = decode
         self._summaries: list[MessageSummary] = []
-        self._order: dict[tuple[str, int], int] = {}
 
     @classmethod
     def for_ruleset(cls, ruleset: Ruleset, decode: DecodeOptions) -> ThreadPass | None:
@@ -63,7 +62,6 @@ class ThreadPass:
     def watch(self, raws: Iterable[RawMail]) -> Iterator[RawMail]:
         """Pass ``raws`` through unchanged, summarising the mails thread rules need."""
         for seq, raw in enumerate(raws):
-            self._order[(raw.origin, raw.index)] = seq
             if is_thread_candidate(raw.data):
                 # Threading and review parsing are imported only when a mail needs them:
                 # a single patch from a git hook should not pay for them.
@@ -112,4 +110,5 @@ class ThreadPass:
             )
             both = sorted((*report.diagnostics, diag), key=lambda d: d.sort_key)
             merged[key] = dataclasses.replace(report, diagnostics=tuple(both))
-        return sorted(merged.values(), key=lambda r: self._order.get((r.origin, r.index), 0))
+        # Reports given keep their order; a mail that had no report yet follows them.
+        return list(merged.values())
