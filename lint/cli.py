@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -473,16 +473,21 @@ class _ReportSink:
             notes=self.counts["note"],
         )
 
-    def render(self, ruleset: Ruleset) -> str:
-        """The complete report."""
+    def render(self, ruleset: Ruleset) -> Iterator[str]:
+        """The complete report, in pieces: a spooled report is copied a megabyte at a time."""
+        if self._spool is None:
+            yield self._render_document(ruleset)
+            return
+        spool = self._spool
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            yield chunk
+        spool.close()
+        if self._format == "text":
+            yield self.summary().text + "\n"
+
+    def _render_document(self, ruleset: Ruleset) -> str:
         kept = self.kept
-        if self._spool is not None:
-            self._spool.seek(0)
-            body: str = self._spool.read()
-            self._spool.close()
-            if self._format == "text":
-                return body + self.summary().text + "\n"
-            return body
         if self._format == "json":
             from lint.report import json as json_report
 
@@ -619,25 +624,30 @@ def _use_colour(choice: str, output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Print ``text`` (a string, or its pieces in order), or write it to ``output``."""
+    chunks = (text,) if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
     else:
-        _write_atomically(output, text)
+        _write_atomically(output, chunks)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` to ``path`` so that a failure never leaves half a file behind."""
     import tempfile
 
     from lint.errors import InputError
 
     directory = path.parent if str(path.parent) else Path()
+    chunks = (text,) if isinstance(text, str) else text
     try:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
         ) as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
         Path(handle.name).replace(path)
     except OSError as err:
         raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
