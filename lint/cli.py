@@ -13,20 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
+
+from lint.cli_output import Progress, ReportSink, emit, write_atomically
 
 if TYPE_CHECKING:
     from lint.config import Config
-    from lint.diagnostic import Diagnostic
     from lint.model import RawMail
     from lint.pipeline import DecodeOptions
-    from lint.report import Summary
     from lint.ruleset import Ruleset
-    from lint.runner import PatchReport
     from lint.spelling import Dictionary
-    from lint.thread_pass import ThreadPass
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -348,7 +346,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"patchlens: {note}", file=sys.stderr)
     job = LintJob(ruleset=ruleset, context=context, decode=_decode_options(args))
 
-    progress = _Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
+    progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     from lint.thread_pass import ThreadPass
 
     # Thread-level rules (review-followup) see small summaries of the mails, after the run.
@@ -356,7 +354,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     mails = _open_inputs(args.inputs, args.directory)
     if thread_pass is not None:
         mails = thread_pass.watch(mails)
-    sink = _ReportSink(args)
+    sink = ReportSink(args)
     for report in lint_mails(mails, job, args.jobs):
         sink.add(report)
         progress.update(sink.counts["messages"], sink.findings)
@@ -364,146 +362,15 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if thread_pass is not None:
         sink.add_thread_findings(thread_pass)
     text = sink.render(ruleset)
-    _emit(text, args.output)
+    emit(text, args.output)
     return EXIT_FINDINGS if sink.worst >= int(fail_on) else EXIT_CLEAN
-
-
-class _ReportSink:
-    """Collects the reports of a lint run in constant memory where the format allows.
-
-    Line formats (text, terse, github, b4) are rendered patch by patch into a
-    temporary spool, so that a 1 GB mbox with findings on every patch does not
-    hold them all; the report is still printed, or written, only once complete.
-    Document formats (json, sarif, b4-json) keep the reports until the end.
-    """
-
-    STREAMED = ("text", "terse", "github", "b4")
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        import tempfile
-        from collections import Counter
-
-        self._args = args
-        self._format: str = args.format
-        self._colour = args.format == "text" and _use_colour(args.color, args.output)
-        # Closed in render(); the spool lives as long as the run, not one block.
-        self._spool = (
-            tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-            if self._format in self.STREAMED
-            else None
-        )
-        self._blocks = 0
-        self.kept: list[PatchReport] = []
-        self.counts: Counter[str] = Counter()
-        self.findings = 0
-        self.worst = 0
-
-    def add(self, report: PatchReport, *, counted: bool = True) -> None:
-        """Take one patch's report (``counted=False``: more findings of a patch seen before)."""
-        if counted:
-            self.counts["messages"] += 1
-        if report.diagnostics:
-            self.counts["with findings"] += int(counted)
-            self.findings += len(report.diagnostics)
-            for diag in report.diagnostics:
-                self.counts[diag.severity.label] += 1
-            self.worst = max(self.worst, *(int(d.severity) for d in report.diagnostics))
-        if self._spool is None:
-            if report.diagnostics or self._format == "json" or self._args.verbose:
-                self.kept.append(report)
-            return
-        chunk = self._render_one(report)
-        if chunk:
-            self._spool.write(chunk)
-            self._blocks += 1
-
-    def add_thread_findings(self, thread_pass: ThreadPass) -> None:
-        """Fold in what the thread rules found, after the per-patch stream."""
-        if self._spool is None:
-            before = {(r.origin, r.index): len(r.diagnostics) for r in self.kept}
-            merged = thread_pass.merge(self.kept)
-            for report in merged:
-                known = before.get((report.origin, report.index))
-                extra = report.diagnostics[known or 0 :]
-                self._count_extra(extra, new_patch=known in (None, 0))
-            self.kept = merged
-            return
-        # Streamed formats: the patches were written already; their thread findings follow.
-        for report in thread_pass.merge([]):
-            self._count_extra(report.diagnostics, new_patch=True)
-            self.add(report, counted=False)
-
-    def _count_extra(self, diagnostics: tuple[Diagnostic, ...], new_patch: bool) -> None:
-        if not diagnostics:
-            return
-        self.counts["with findings"] += int(new_patch)
-        self.findings += len(diagnostics)
-        for diag in diagnostics:
-            self.counts[diag.severity.label] += 1
-        self.worst = max(self.worst, *(int(d.severity) for d in diagnostics))
-
-    def _render_one(self, report: PatchReport) -> str:
-        args = self._args
-        names = args.rule_names == "checkpatch"
-        if self._format == "text":
-            from lint.report import text as text_report
-
-            block = text_report.render_patch(report, self._colour, args.verbose)
-            return f"{block}\n\n" if block else ""
-        if self._format == "terse":
-            from lint.report import terse
-
-            return terse.render([report], checkpatch_names=names)
-        if self._format == "github":
-            from lint.report import github
-
-            return github.render([report])
-        from lint.report import b4
-
-        return b4.render([report], checkpatch_names=names)
-
-    def summary(self) -> Summary:
-        from lint.report import Summary
-
-        return Summary(
-            messages=self.counts["messages"],
-            with_findings=self.counts["with findings"],
-            errors=self.counts["error"],
-            warnings=self.counts["warning"],
-            notes=self.counts["note"],
-        )
-
-    def render(self, ruleset: Ruleset) -> Iterator[str]:
-        """The complete report, in pieces: a spooled report is copied a megabyte at a time."""
-        if self._spool is None:
-            yield self._render_document(ruleset)
-            return
-        spool = self._spool
-        spool.seek(0)
-        while chunk := spool.read(1 << 20):
-            yield chunk
-        spool.close()
-        if self._format == "text":
-            yield self.summary().text + "\n"
-
-    def _render_document(self, ruleset: Ruleset) -> str:
-        kept = self.kept
-        if self._format == "json":
-            from lint.report import json as json_report
-
-            return json_report.render(kept, self.summary())
-        from lint.report import b4, sarif
-
-        if self._format == "b4-json":
-            return b4.render_json(kept)
-        return sarif.render(kept, ruleset, Path.cwd(), _version())
 
 
 def cmd_hook(args: argparse.Namespace) -> int:
     """``patchlens hook install|uninstall|status`` (the logic is in lint.hooks_install)."""
     from lint.hooks_install import describe
 
-    _emit(describe(args.action, args.directory or Path.cwd(), args), None)
+    emit(describe(args.action, args.directory or Path.cwd(), args), None)
     return EXIT_CLEAN
 
 
@@ -515,7 +382,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     mails = _open_inputs(args.inputs, args.directory)
     chunks = (render_message(patch) for patch in read_patches(mails, _decode_options(args)))
     if args.output:
-        _write_atomically(args.output, "".join(chunks))
+        write_atomically(args.output, "".join(chunks))
     else:
         for chunk in chunks:
             sys.stdout.write(chunk)
@@ -531,7 +398,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     mails = _open_inputs(args.inputs, args.directory)
     context = CheckContext(profile=config.profile)
     explainer = explain_mails(mails, ruleset, context, _decode_options(args))
-    _emit(render(explainer, args.format), args.output)
+    emit(render(explainer, args.format), args.output)
     return EXIT_CLEAN
 
 
@@ -553,7 +420,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         result = fix_file(path, ruleset, context, _decode_options(args))
         target = path if args.in_place else output_path(args.input, path, args.output)
         if target != path or result.changed:
-            _write_atomically(target, result.text)
+            write_atomically(target, result.text)
         sys.stderr.write(
             f"{path}: {len(result.applied)} fixed, {len(result.skipped)} skipped -> {target}\n"
         )
@@ -584,7 +451,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         ]
         if rule.reference:
             lines += ["", "Reference background:", "", rule.reference.strip()]
-        _emit("\n".join(lines) + "\n", None)
+        emit("\n".join(lines) + "\n", None)
         return EXIT_CLEAN
     rows = [
         (r.id, r.checkpatch or "-", r.severity.label, r.profile, r.summary) for r in ruleset.rules
@@ -598,7 +465,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         for row in [header, *rows]
     ]
     out.append(f"\n{len(rows)} rules. `patchlens rules ID` explains one.")
-    _emit("\n".join(out) + "\n", None)
+    emit("\n".join(out) + "\n", None)
     return EXIT_CLEAN
 
 
@@ -616,72 +483,6 @@ def _spelling(ruleset: Ruleset, tree: Path | None) -> Dictionary | None:
 
 def _split_ids(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _use_colour(choice: str, output: Path | None) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _emit(text: str | Iterable[str], output: Path | None) -> None:
-    """Print ``text`` (a string, or its pieces in order), or write it to ``output``."""
-    chunks = (text,) if isinstance(text, str) else text
-    if output is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-    else:
-        _write_atomically(output, chunks)
-
-
-def _write_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Write ``text`` to ``path`` so that a failure never leaves half a file behind."""
-    import tempfile
-
-    from lint.errors import InputError
-
-    directory = path.parent if str(path.parent) else Path()
-    chunks = (text,) if isinstance(text, str) else text
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        Path(handle.name).replace(path)
-    except OSError as err:
-        raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
-
-
-class _Progress:
-    """A single self-overwriting status line on stderr, at most a few times a second."""
-
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
-        import time
-
-        self._clock = time.monotonic
-        self._stream = stream
-        self._enabled = enabled
-        self._start = self._clock()
-        self._last = self._start
-        self._shown = False
-
-    def update(self, messages: int, findings: int) -> None:
-        if not self._enabled:
-            return
-        now = self._clock()
-        if now - self._last < 0.25:
-            return
-        self._last = now
-        rate = messages / max(now - self._start, 1e-9)
-        self._stream.write(f"\r{messages} messages read, {rate:.0f}/s, {findings} findings so far")
-        self._stream.flush()
-        self._shown = True
-
-    def finish(self) -> None:
-        if self._shown:
-            self._stream.write("\r\033[K")
-            self._stream.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,219 @@
+"""Output of the command line: the report sink, atomic writes, the progress line.
+
+Part of the CLI front door: with cli.py, the only code that writes to the
+terminal or to report files. Reporters (lint.report.*) return strings; this
+module decides where they go and makes sure nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from lint.diagnostic import Diagnostic
+    from lint.report import Summary
+    from lint.ruleset import Ruleset
+    from lint.runner import PatchReport
+    from lint.thread_pass import ThreadPass
+
+
+def use_colour(choice: str, output: Path | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Print ``text`` (a string, or its pieces in order), or write it to ``output``."""
+    chunks = (text,) if isinstance(text, str) else text
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+    else:
+        write_atomically(output, chunks)
+
+
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` to ``path`` so that a failure never leaves half a file behind."""
+    import tempfile
+
+    from lint.errors import InputError
+
+    directory = path.parent if str(path.parent) else Path()
+    chunks = (text,) if isinstance(text, str) else text
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        Path(handle.name).replace(path)
+    except OSError as err:
+        raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
+
+
+class Progress:
+    """A single self-overwriting status line on stderr, at most a few times a second."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._stream = stream
+        self._enabled = enabled
+        self._start = self._clock()
+        self._last = self._start
+        self._shown = False
+
+    def update(self, messages: int, findings: int) -> None:
+        if not self._enabled:
+            return
+        now = self._clock()
+        if now - self._last < 0.25:
+            return
+        self._last = now
+        rate = messages / max(now - self._start, 1e-9)
+        self._stream.write(f"\r{messages} messages read, {rate:.0f}/s, {findings} findings so far")
+        self._stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
+
+
+class ReportSink:
+    """Collects the reports of a lint run in constant memory where the format allows.
+
+    Line formats (text, terse, github, b4) are rendered patch by patch into a
+    temporary spool, so that a 1 GB mbox with findings on every patch does not
+    hold them all; the report is still printed, or written, only once complete.
+    Document formats (json, sarif, b4-json) keep the reports until the end.
+    """
+
+    STREAMED = ("text", "terse", "github", "b4")
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        import tempfile
+        from collections import Counter
+
+        self._args = args
+        self._format: str = args.format
+        self._colour = args.format == "text" and use_colour(args.color, args.output)
+        # Closed in render(); the spool lives as long as the run, not one block.
+        self._spool = (
+            tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            if self._format in self.STREAMED
+            else None
+        )
+        self._blocks = 0
+        self.kept: list[PatchReport] = []
+        self.counts: Counter[str] = Counter()
+        self.findings = 0
+        self.worst = 0
+
+    def add(self, report: PatchReport, *, counted: bool = True) -> None:
+        """Take one patch's report (``counted=False``: more findings of a patch seen before)."""
+        if counted:
+            self.counts["messages"] += 1
+        if report.diagnostics:
+            self.counts["with findings"] += int(counted)
+            self.findings += len(report.diagnostics)
+            for diag in report.diagnostics:
+                self.counts[diag.severity.label] += 1
+            self.worst = max(self.worst, *(int(d.severity) for d in report.diagnostics))
+        if self._spool is None:
+            if report.diagnostics or self._format == "json" or self._args.verbose:
+                self.kept.append(report)
+            return
+        chunk = self._render_one(report)
+        if chunk:
+            self._spool.write(chunk)
+            self._blocks += 1
+
+    def add_thread_findings(self, thread_pass: ThreadPass) -> None:
+        """Fold in what the thread rules found, after the per-patch stream."""
+        if self._spool is None:
+            before = {(r.origin, r.index): len(r.diagnostics) for r in self.kept}
+            merged = thread_pass.merge(self.kept)
+            for report in merged:
+                known = before.get((report.origin, report.index))
+                extra = report.diagnostics[known or 0 :]
+                self._count_extra(extra, new_patch=known in (None, 0))
+            self.kept = merged
+            return
+        # Streamed formats: the patches were written already; their thread findings follow.
+        for report in thread_pass.merge([]):
+            self._count_extra(report.diagnostics, new_patch=True)
+            self.add(report, counted=False)
+
+    def _count_extra(self, diagnostics: tuple[Diagnostic, ...], new_patch: bool) -> None:
+        if not diagnostics:
+            return
+        self.counts["with findings"] += int(new_patch)
+        self.findings += len(diagnostics)
+        for diag in diagnostics:
+            self.counts[diag.severity.label] += 1
+        self.worst = max(self.worst, *(int(d.severity) for d in diagnostics))
+
+    def _render_one(self, report: PatchReport) -> str:
+        args = self._args
+        names = args.rule_names == "checkpatch"
+        if self._format == "text":
+            from lint.report import text as text_report
+
+            block = text_report.render_patch(report, self._colour, args.verbose)
+            return f"{block}\n\n" if block else ""
+        if self._format == "terse":
+            from lint.report import terse
+
+            return terse.render([report], checkpatch_names=names)
+        if self._format == "github":
+            from lint.report import github
+
+            return github.render([report])
+        from lint.report import b4
+
+        return b4.render([report], checkpatch_names=names)
+
+    def summary(self) -> Summary:
+        from lint.report import Summary
+
+        return Summary(
+            messages=self.counts["messages"],
+            with_findings=self.counts["with findings"],
+            errors=self.counts["error"],
+            warnings=self.counts["warning"],
+            notes=self.counts["note"],
+        )
+
+    def render(self, ruleset: Ruleset) -> Iterator[str]:
+        """The complete report, in pieces: a spooled report is copied a megabyte at a time."""
+        if self._spool is None:
+            yield self._render_document(ruleset)
+            return
+        spool = self._spool
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            yield chunk
+        spool.close()
+        if self._format == "text":
+            yield self.summary().text + "\n"
+
+    def _render_document(self, ruleset: Ruleset) -> str:
+        kept = self.kept
+        if self._format == "json":
+            from lint.report import json as json_report
+
+            return json_report.render(kept, self.summary())
+        from lint.report import b4, sarif
+
+        if self._format == "b4-json":
+            return b4.render_json(kept)
+        return sarif.render(kept, ruleset, Path.cwd(), __import__("lint").__version__)
