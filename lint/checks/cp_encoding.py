@@ -36,8 +36,9 @@ TYPES = frozenset({"INVALID_UTF8", "UTF8_BEFORE_PATCH"})
 # What checkpatch's $UTF8 pattern rejects, once the text is decoded: control characters
 # (tab and CR are allowed), DEL, and U+FFFD, which stands for bytes that were not UTF-8.
 _NOT_UTF8 = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
-# The same without U+FFFD: a one-byte character class, which re scans much faster.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+# The control characters of _NOT_UTF8, as bytes to delete: encoding a diff and
+# deleting them is twice as fast as any regex scan of the text for them.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _QUOTED_CHARSET = re.compile(r'charset="(.+)"', re.IGNORECASE)
 # checkpatch's $NON_ASCII_UTF8: a well-formed multi-byte UTF-8 sequence.
 _NON_ASCII_UTF8 = re.compile(
@@ -72,12 +73,17 @@ def _invalid(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
             if _NOT_UTF8.search(item.text):
                 yield finding(patch, rule, message, item.line, part_of(patch, item.line))
     source = patch.diff_source
-    if "\ufffd" not in source.text and not _CONTROL.search(source.text):
-        return  # one scan of the whole diff: almost every diff is clean
+    if "\ufffd" not in source.text and not _has_control(source.text):
+        return  # almost every diff is clean
     for number, text in enumerate(source.text.split("\n")):
         if text.startswith("+") and _NOT_UTF8.search(text):
             line = source.lines[number] if number < len(source.lines) else 0
             yield finding(patch, rule, message, line, "diff")
+
+
+def _has_control(text: str) -> bool:
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _utf8_in_other_charset(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
