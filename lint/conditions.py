@@ -24,6 +24,7 @@ means "anything under this folder".
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -69,8 +70,13 @@ class DiffPath:
     """The literal start of each glob (``arch/x86/entry/`` of ``arch/x86/entry/*fred*``),
     or empty when a glob starts with a wildcard: every path is written out in the diff
     text, so a diff holding none of them touches no matching file."""
+    gate: frozenset[str] = frozenset()
+    """What all :attr:`prefixes` start with (``arch/x86/``), when that is long enough:
+    one search rules out most patches before the prefixes are searched one by one."""
 
     def matches(self, patch: Patch) -> Trigger | None:
+        if self.gate and not patch.diff_may_contain_any(self.gate):
+            return None
         if self.prefixes and not patch.diff_may_contain_any(self.prefixes):
             return None
         for changed in patch.diff.files:
@@ -321,10 +327,14 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
     if name == "diff_path":
         globs = _strings(value, where, key)
         prefixes = tuple(re.split(r"[*?\[]", glob, maxsplit=1)[0] for glob in globs)
+        usable = all(len(p) >= 3 for p in prefixes)
+        # Any text all prefixes begin with is a valid gate, path components or not.
+        common = os.path.commonprefix(prefixes) if usable and len(prefixes) > 1 else ""  # noqa: RUF071
         return DiffPath(
             globs,
             tuple(_regex(glob_to_regex(g), where, key) for g in globs),
-            frozenset(prefixes) if all(len(p) >= 3 for p in prefixes) else frozenset(),
+            frozenset(prefixes) if usable else frozenset(),
+            frozenset((common,)) if len(common) >= 3 else frozenset(),
         )
     if name == "diff_line":
         side = table.get("side", "changed")

@@ -21,6 +21,7 @@ from lint.model import (
     Hunk,
     Paragraph,
     Patch,
+    RawMail,
     Section,
     Subject,
     TextLine,
@@ -567,3 +568,28 @@ def test_missing_sign_off_without_tags_adds_a_blank_line(tmp_path: Path) -> None
     )
     (bare,) = run(patch([]), ruleset)
     assert bare.fix is None
+
+
+def _mail_touching(path: str) -> Patch:
+    from lint.pipeline import read_patches
+
+    text = (
+        "From: Ada <ada@example.org>\nSubject: [PATCH] x86/fred: Tweak\n\nBody.\n---\n"
+        f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+        "@@ -1,1 +1,1 @@\n-a\n+b\n"
+    )
+    return next(read_patches([RawMail(text.encode(), "t.patch")]))
+
+
+def test_diff_path_gate_is_the_common_start_of_its_globs() -> None:
+    from lint.conditions import DiffPath
+
+    condition = compile_condition(
+        {"diff_path": ["arch/x86/coco/sev/", "arch/x86/entry/*fred*"]}, "t.toml"
+    )
+    assert isinstance(condition, DiffPath)
+    assert condition.gate == frozenset({"arch/x86/"})
+    assert condition.matches(_mail_touching("arch/x86/entry/entry_fred.c")) is not None
+    assert condition.matches(_mail_touching("arch/x86/coco/sev/core.c")) is not None
+    assert condition.matches(_mail_touching("arch/x86/kernel/smpboot.c")) is None
+    assert condition.matches(_mail_touching("drivers/virt/coco/sev-guest/sev-guest.c")) is None
