@@ -69,8 +69,8 @@ class PinningView:
     """Function spans of the tree's files (pre-image), by path; empty without a tree."""
     mask_lines: tuple[int, int] = (0, 0)
     """First and last line of the mask definition in the tree's mask file, or zeros."""
-    tokens: re.Pattern[str] = re.compile(r"(?!)")
-    """Any name the analysis reacts to: a diff without one is skipped unparsed."""
+    tokens: frozenset[str] = frozenset()
+    """Every name the analysis reacts to: a diff without one is skipped unparsed."""
     watched_files: tuple[str, ...] = ()
     """Tree files defining machinery or setup functions: a hunk there may name none
     of :attr:`tokens` (git's heading can be a label), so a diff touching one is read."""
@@ -151,7 +151,7 @@ def build_view(
         facts.mask_symbol,
         *leads,
     }
-    tokens = re.compile("|".join(re.escape(name) for name in sorted(names, key=len)))
+    tokens = frozenset(names)
     return PinningView(
         facts=facts,
         pinned=pinned,
@@ -184,11 +184,13 @@ def _ancestors(
 
 def may_matter(patch: Patch, view: PinningView) -> bool:
     """Cheap pre-test: can this patch's diff touch x86 CR pinning at all?"""
-    if not any(patch.diff_may_contain(prefix) for prefix in view.facts.scope):
+    if not patch.diff_may_contain_any(frozenset(view.facts.scope)):
         return False
     if patch.parsed_diff is not None:
         return True
-    if view.tokens.search(patch.diff_source.text) is not None:
+    # Substring tests, remembered per patch and shared with the rules' own triggers
+    # (cr4_init, X86_CR4_FRED...): cheaper than one alternation regex over the diff.
+    if patch.diff_may_contain_any(view.tokens):
         return True
     return any(patch.diff_may_contain(f"/{path}\n") for path in view.watched_files)
 
