@@ -11,6 +11,7 @@ imported inside the sub-command that needs them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -344,18 +345,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"patchlens: spelling dictionary {spelling.describe}", file=sys.stderr)
     if args.verbose and (note := pinned_bit_bringup.facts_note(ruleset, context.pinning_view)):
         print(f"patchlens: {note}", file=sys.stderr)
-    job = LintJob(ruleset=ruleset, context=context, decode=_decode_options(args))
-
-    progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     from lint.thread_pass import ThreadPass
 
-    # Thread-level rules (review-followup) see small summaries of the mails, after the run.
-    thread_pass = ThreadPass.for_ruleset(ruleset, job.decode)
+    decode = _decode_options(args)
+    # Thread-level rules (review-followup) see small summaries of the mails, after the run;
+    # the per-patch run makes them while it decodes each mail.
+    thread_pass = ThreadPass.for_ruleset(ruleset, decode)
+    job = LintJob(ruleset, context, decode, summarize_threads=thread_pass is not None)
+    progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     mails = _open_inputs(args.inputs, args.directory)
-    if thread_pass is not None:
-        mails = thread_pass.watch(mails)
     sink = ReportSink(args)
-    for report in lint_mails(mails, job, args.jobs):
+    for seq, report in enumerate(lint_mails(mails, job, args.jobs)):
+        if thread_pass is not None:
+            thread_pass.take(report, seq)
+            report = dataclasses.replace(report, thread_summary=None)  # nothing else needs it
         sink.add(report)
         progress.update(sink.counts["messages"], sink.findings)
     progress.finish()

@@ -18,9 +18,12 @@ from lint.engine import CheckContext, run
 from lint.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.ruleset import Ruleset
+from lint.thread_candidates import is_thread_candidate
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from lint.thread import MessageSummary
 
 BATCH_SIZE = 32
 """Mails sent to a worker at a time: big enough to amortise pickling, small enough to stream."""
@@ -36,6 +39,9 @@ class PatchReport:
     subject: str
     message_id: str
     diagnostics: tuple[Diagnostic, ...]
+    thread_summary: MessageSummary | None = None
+    """What the thread rules need of this mail, when it may belong to a thread and the
+    job asked for it: made while the mail is decoded anyway, so it is decoded once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +51,18 @@ class LintJob:
     ruleset: Ruleset
     context: CheckContext | None
     decode: DecodeOptions
+    summarize_threads: bool = False
+    """Attach a thread summary to the reports of replies, re-rolls and threaded mails."""
 
 
-def report_patch(patch: Patch, job: LintJob) -> PatchReport:
-    """Lint one analysed patch."""
+def report_patch(patch: Patch, job: LintJob, threaded: bool = False) -> PatchReport:
+    """Lint one analysed patch (``threaded``: summarise it for the thread rules too)."""
     mail = patch.mail
+    summary = None
+    if threaded and job.summarize_threads:
+        from lint.thread import summarize  # only for thread mails: a hook never needs it
+
+        summary = summarize(patch, 0)  # the run's order is set by whoever collects it
     return PatchReport(
         origin=mail.origin,
         index=mail.index,
@@ -57,12 +70,20 @@ def report_patch(patch: Patch, job: LintJob) -> PatchReport:
         subject=patch.subject.raw,
         message_id=mail.message_id,
         diagnostics=run(patch, job.ruleset, job.context),
+        thread_summary=summary,
     )
+
+
+def _reports(raws: Iterable[RawMail], job: LintJob) -> Iterator[PatchReport]:
+    for raw in raws:
+        threaded = job.summarize_threads and is_thread_candidate(raw.data)
+        for patch in read_patches((raw,), job.decode):
+            yield report_patch(patch, job, threaded)
 
 
 def lint_batch(batch: list[RawMail], job: LintJob) -> list[PatchReport]:
     """Decode, analyse and lint a batch of mails."""
-    return [report_patch(patch, job) for patch in read_patches(batch, job.decode)]
+    return list(_reports(batch, job))
 
 
 # The job of a worker process, set once by its initializer. Sending the job with
@@ -88,8 +109,7 @@ def lint_mails(
 ) -> Iterator[PatchReport]:
     """Lint every mail of ``raws`` and yield one report per mail, in input order."""
     if jobs <= 1:
-        for patch in read_patches(raws, job.decode):
-            result = report_patch(patch, job)
+        for result in _reports(raws, job):
             if on_patch:
                 on_patch(result)
             yield result

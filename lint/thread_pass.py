@@ -2,47 +2,35 @@
 
 Per-patch rules see one mail at a time (possibly in worker processes). A
 thread-level rule such as ``review-followup`` needs vN, its reviews and vN+1
-together. :class:`ThreadPass` watches the stream of raw mails on its way to
-the per-patch runner and keeps a small :class:`~lint.thread.MessageSummary`
-of the mails that can matter to a thread rule: replies, re-rolls (``vN``
-with N >= 2) and anything threaded by In-Reply-To/References. The mails are
-recognised from their header bytes, so a mailing-list archive of unthreaded
-v1 patches costs one byte search per mail. After the run, :meth:`diagnostics`
-groups the summaries into threads and runs the thread rules, and
-:meth:`merge` folds the findings into the per-patch reports, in input order.
+together. The per-patch run (``LintJob.summarize_threads``) attaches a small
+:class:`~lint.thread.MessageSummary` to the report of every mail that can
+matter to a thread rule: replies, re-rolls (``vN`` with N >= 2) and anything
+threaded by In-Reply-To/References (:mod:`lint.thread_candidates`), while it
+decodes the mail anyway. :class:`ThreadPass` collects them with :meth:`take`;
+after the run, :meth:`diagnostics` groups them into threads and runs the
+thread rules, and :meth:`merge` folds the findings into the reports.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
-from lint.errors import InputError
-from lint.model import RawMail
-from lint.pipeline import DecodeOptions, read_patches
+from lint.pipeline import DecodeOptions
 from lint.ruleset import Ruleset, RuleSpec
 from lint.runner import PatchReport
+from lint.thread_candidates import is_thread_candidate
+
+__all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
 
 if TYPE_CHECKING:
     from lint.thread import MessageSummary
 
 THREAD_KINDS = frozenset({review_followup.KIND})
 """Check kinds that run on whole threads, after the per-patch rules."""
-
-# Header facts that make a mail part of a conversation a thread rule follows.
-_THREADED = re.compile(
-    rb"(?im)^(?:in-reply-to|references):|^subject:.*(?:\bre:|\bv0*[2-9]|\bv\d\d)"
-)
-
-
-def is_thread_candidate(data: bytes) -> bool:
-    """True when the header of ``data`` shows a reply, a re-roll or threading headers."""
-    end = data.find(b"\n\n")
-    return bool(_THREADED.search(data[: end if end >= 0 else len(data)]))
 
 
 class ThreadPass:
@@ -59,20 +47,10 @@ class ThreadPass:
         rules = [r for r in ruleset.rules if r.enabled and r.kind in THREAD_KINDS]
         return cls(rules, decode) if rules else None
 
-    def watch(self, raws: Iterable[RawMail]) -> Iterator[RawMail]:
-        """Pass ``raws`` through unchanged, summarising the mails thread rules need."""
-        for seq, raw in enumerate(raws):
-            if is_thread_candidate(raw.data):
-                # Threading and review parsing are imported only when a mail needs them:
-                # a single patch from a git hook should not pay for them.
-                from lint.thread import summarize
-
-                try:
-                    for patch in read_patches([raw], self._decode):
-                        self._summaries.append(summarize(patch, seq))
-                except InputError:
-                    pass  # the per-patch run reports the same problem, in its place
-            yield raw
+    def take(self, report: PatchReport, seq: int) -> None:
+        """Keep the thread summary the per-patch run made of the ``seq``-th mail, if any."""
+        if report.thread_summary is not None:
+            self._summaries.append(dataclasses.replace(report.thread_summary, seq=seq))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every finding of the thread rules on the mails watched."""

@@ -19,6 +19,7 @@ from lint.model import RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.review import parse_review
 from lint.ruleset import load_ruleset
+from lint.runner import LintJob, lint_mails
 from lint.sources import open_input
 from lint.thread import group_threads, summarize
 from lint.thread_pass import ThreadPass, is_thread_candidate
@@ -132,8 +133,9 @@ def _thread_findings(path: Path) -> list[str]:
     ruleset = load_ruleset(Config()).select(only=["review-followup"])
     thread_pass = ThreadPass.for_ruleset(ruleset, DecodeOptions())
     assert thread_pass is not None
-    for _ in thread_pass.watch(open_input(str(path))):
-        pass
+    job = LintJob(ruleset, None, DecodeOptions(), summarize_threads=True)
+    for seq, report in enumerate(lint_mails(open_input(str(path)), job)):
+        thread_pass.take(report, seq)
     found = []
     for d in thread_pass.diagnostics():
         loc = d.location
