@@ -1,0 +1,265 @@
+"""The command line's arguments: every sub-command, its options and its help.
+
+The help is written for a first-time user: what INPUT may be, examples, where
+rules and configuration come from, and what the exit status means. The
+sub-commands themselves are in :mod:`lint.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+"""A sub-command: takes the parsed arguments, returns the exit status."""
+
+DESCRIPTION = """\
+Read Linux-kernel patches the way maintainers receive them, and check their
+changelogs and diffs against a rulebook made of data (rules/*.toml).
+
+INPUT may be a git format-patch file, a folder of *.patch files, an mbox
+(a whole lore thread), a maildir (cur/ and new/, as lei writes it), "-" for
+standard input, or a git revision range such as HEAD~3..HEAD (with -C DIR to
+name the repository)."""
+
+LINT_EPILOG = """\
+examples:
+  patchlens lint 0001-x86-fred-Fix-boot.patch     one patch from git format-patch
+  patchlens lint outgoing/                        a series (0000-cover-letter.patch first)
+  patchlens lint thread.mbox                      every message of a saved lore thread
+  patchlens lint -C ~/linux origin/master..HEAD   the commits you are about to send
+  b4 am -o - <msgid> | patchlens lint -           a patch on standard input
+  patchlens lint --format json series.mbox        machine-readable (docs/json.md)
+
+Rules come from the packaged rulebook plus .patchlens.toml at the repository
+root (or --config FILE): enable, disable or re-grade rules, add rule folders.
+See every rule and why it exists with `patchlens rules` and `patchlens rules ID`.
+
+exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input or config."""
+
+
+def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
+    """The argument parser of every sub-command; ``handlers`` run them, by name."""
+    parser = argparse.ArgumentParser(
+        prog="patchlens",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"patchlens {version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check patches, series, threads or a git range against the rulebook",
+        description="Check each patch of INPUT against the rulebook and report findings.",
+        epilog=LINT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(lint)
+    lint.add_argument(
+        "--format",
+        choices=("text", "terse", "json", "b4", "b4-json", "sarif", "github"),
+        default="text",
+        help="text (grouped per patch, the default), terse (checkpatch's one-line form), "
+        "json (one versioned document, see docs/json.md), b4 and b4-json (b4's check "
+        "command protocols), sarif (SARIF 2.1.0) or github (Actions annotations)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note"),
+        default=None,
+        help="lowest severity that makes the exit status 1 (default: warning, "
+        "or fail_on from the config)",
+    )
+    lint.add_argument(
+        "--types",
+        metavar="IDS",
+        default="",
+        help="comma-separated rule ids or checkpatch type names: run only these",
+    )
+    lint.add_argument(
+        "--ignore",
+        metavar="IDS",
+        default="",
+        help="comma-separated rule ids or checkpatch type names to skip",
+    )
+    lint.add_argument(
+        "--profile",
+        choices=("auto", "tip", "kernel"),
+        default=None,
+        help="rule profile: tip (x86, sched, locking... trees), kernel (general), or auto "
+        "(picked from each subject's prefix; the default)",
+    )
+    lint.add_argument(
+        "--rule-names",
+        choices=("checkpatch", "patchlens"),
+        default="checkpatch",
+        help="with --format terse: print checkpatch's type names where they exist (default) "
+        "or our rule ids",
+    )
+    lint.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="lint with N worker processes (default 1)",
+    )
+    lint.add_argument("-o", "--output", type=Path, help="write the report to FILE, not stdout")
+    lint.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    lint.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress line on stderr, report only"
+    )
+    lint.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also list clean patches and where rules came from",
+    )
+    lint.add_argument(
+        "--tree",
+        type=Path,
+        metavar="DIR",
+        help="kernel tree (a checkout, or a git repository with --tree-ref) to read "
+        "the pinned CR bits and the bringup call graph from",
+    )
+    lint.add_argument(
+        "--tree-ref", default="", metavar="REF", help="read --tree at this git revision"
+    )
+    lint.set_defaults(handler=handlers["lint"])
+
+    parse = commands.add_parser(
+        "parse",
+        help="print the model of each message (subject, changelog, trailers, diff) as JSON",
+        description="Print what patchlens reads in each message of INPUT, one JSON object a "
+        "line (keys documented in docs/json.md). Tools and bots build on this.",
+    )
+    _add_input_arguments(parse)
+    parse.add_argument("--format", choices=("json",), default="json", help="output format")
+    parse.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
+    parse.set_defaults(handler=handlers["parse"])
+
+    explain = commands.add_parser(
+        "explain",
+        help="gather a patch, series or thread and its reviews into one explainer document",
+        description="Render one document per thread of INPUT: versions, people, background "
+        "per topic (attributed), problem, fix, what changes, findings, tags and open review "
+        "points. --format changelog prints the == Title == sections, ready to paste.",
+    )
+    _add_input_arguments(explain)
+    explain.add_argument(
+        "--format", choices=("md", "html", "txt", "changelog"), default="md", help="output format"
+    )
+    explain.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
+    explain.set_defaults(handler=handlers["explain"])
+
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule, or explain one",
+        description="Without ID: every rule with its checkpatch alias, severity, profile and "
+        "summary. With ID (a rule id or a checkpatch type name): its rationale.",
+    )
+    rules.add_argument("id", nargs="?", metavar="ID", help="rule id or checkpatch type name")
+    rules.add_argument(
+        "--config", type=Path, help="use this config file (default: .patchlens.toml)"
+    )
+    rules.add_argument("-C", dest="directory", type=Path, default=None, help=argparse.SUPPRESS)
+    rules.set_defaults(handler=handlers["rules"])
+
+    fix = commands.add_parser(
+        "fix",
+        help="write a copy of a patch with the mechanical fixes applied",
+        description="Lint INPUT (a file holding one message, or a folder of git format-patch "
+        "files) and write it with every mechanical fix applied: the right Fixes: line, "
+        "the reordered tags, the capitalised summary... An mbox of several messages and "
+        "git ranges are refused. INPUT is never changed unless --in-place.",
+    )
+    fix.add_argument("input", metavar="INPUT", type=Path, help="patch file or folder of *.patch")
+    fix_target = fix.add_mutually_exclusive_group(required=True)
+    fix_target.add_argument(
+        "-o", "--output", type=Path, help="write here (a folder when INPUT is a folder)"
+    )
+    fix_target.add_argument("--in-place", action="store_true", help="rewrite INPUT itself")
+    fix.add_argument("--types", metavar="IDS", default="", help="only the fixes of these rules")
+    fix.add_argument("--profile", choices=("auto", "tip", "kernel"), default=None)
+    fix.add_argument(
+        "-C",
+        dest="directory",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the git repository that Fixes: lines are resolved against",
+    )
+    fix.add_argument("--config", type=Path, help="use this config file")
+    fix.add_argument("--scissors", action="store_true", help=argparse.SUPPRESS)
+    fix.set_defaults(handler=handlers["fix"])
+
+    hook = commands.add_parser(
+        "hook",
+        help="install, remove or show the git hooks (sendemail-validate, commit-msg)",
+        description="Manage patchlens's git hooks in the current repository "
+        "(core.hooksPath honoured). Without hook names: both.",
+    )
+    hook.add_argument("action", choices=("install", "uninstall", "status"))
+    for name in ("sendemail-validate", "commit-msg"):
+        hook.add_argument(f"--{name}", dest="hooks", action="append_const", const=name)
+    hook.add_argument("--force", action="store_true", help="replace a hook that is not ours")
+    hook.add_argument("--chain", action="store_true", help="keep a foreign hook, run it after")
+    hook.add_argument("--allow-warnings", action="store_true", help="block on errors only")
+    hook.add_argument("-C", dest="directory", type=Path, default=None, metavar="DIR")
+    hook.set_defaults(handler=handlers["hook"])
+
+    from lint.bot import add_parser as add_bot_parser  # light: the bot's work loads lazily
+
+    add_bot_parser(commands)
+    return parser
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="patch file, folder of *.patch, mbox, maildir, '-' for stdin, or a git range",
+    )
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the git repository for revision ranges and .patchlens.toml (default: .)",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="use this config file (default: .patchlens.toml)"
+    )
+    parser.add_argument(
+        "--scissors",
+        action="store_true",
+        help="drop everything above a '-- >8 --' line, as git am --scissors does",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def version() -> str:
+    from lint import __version__
+
+    return __version__
+
+
+# --- inputs ---------------------------------------------------------------------------
