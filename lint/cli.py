@@ -208,7 +208,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
         emit("\n".join(lines) + "\n", None)
         return EXIT_CLEAN
     rows = [
-        (r.id, r.checkpatch or "-", r.severity.label, r.profile, r.summary) for r in ruleset.rules
+        (
+            r.id,
+            r.checkpatch or "-",
+            r.severity.label if r.enabled else f"{r.severity.label} (off)",
+            r.profile,
+            r.summary,
+        )
+        for r in ruleset.rules
     ]
     header = ("RULE", "CHECKPATCH", "SEVERITY", "PROFILE", "SUMMARY")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
@@ -218,7 +225,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
         + row[4]
         for row in [header, *rows]
     ]
-    out.append(f"\n{len(rows)} rules. `patchlens rules ID` explains one.")
+    off = sum(not r.enabled for r in ruleset.rules)
+    out.append(
+        f"\n{len(rows)} rules ({off} off by default: turn one on with --types or"
+        " [rules] enable in .patchlens.toml). `patchlens rules ID` explains one."
+    )
     emit("\n".join(out) + "\n", None)
     return EXIT_CLEAN
 

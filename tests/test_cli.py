@@ -133,3 +133,11 @@ def test_jobs_give_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
     _, serial, _ = run(["lint", "--format", "json", *inputs], capsys)
     _, parallel, _ = run(["lint", "--format", "json", "-j", "2", *inputs], capsys)
     assert serial == parallel
+
+
+def test_rules_marks_the_rules_that_are_off(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["rules"], capsys)
+    assert status == 0
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert "(off)" in lines["changelog-body"]
+    assert "(off)" not in lines["commit-message"]
