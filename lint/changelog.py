@@ -283,6 +283,8 @@ def split_comment(value: str) -> tuple[str, str]:
     starts a comment, so ``Link: https://host/page#frag`` and
     ``Fixes: ... ("Revert #2")`` keep their ``#``.
     """
+    if "#" not in value:  # nearly every trailer: no need to walk it character by character
+        return value, ""
     depth = 0
     quoted = False
     for position, char in enumerate(value):

@@ -50,17 +50,12 @@ def check_raw(raw: RawMail) -> None:
 
 
 def _check_line_lengths(raw: RawMail) -> None:
-    data = raw.data
-    start = 0
-    number = raw.first_line
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_LINE_BYTES:
-            size = (end - start) / 2**20
-            raise InputError(_where(raw, number), f"line is {size:.0f} MiB long: not a mail")
-        start = end + 1
-        number += 1
+    lines = raw.data.split(b"\n")
+    longest = max(lines, key=len)
+    if len(longest) > MAX_LINE_BYTES:
+        number = raw.first_line + lines.index(longest)
+        size = len(longest) / 2**20
+        raise InputError(_where(raw, number), f"line is {size:.0f} MiB long: not a mail")
 
 
 def check_decoded(mail: DecodedMail) -> None:

@@ -331,3 +331,16 @@ def test_a_mail_of_headers_alone_is_not_truncated(
     assert status in (0, 1), err
     assert err == ""
     assert '"messages": 1' in out
+
+
+def test_an_overlong_line_is_named_by_its_line_in_the_input() -> None:
+    from lint.errors import InputError
+    from lint.model import RawMail
+    from lint.sanity import check_raw
+
+    data = b"Subject: x\n\nshort\n" + b"a" * (3 << 20) + b"\nend\n"
+    with pytest.raises(InputError) as caught:
+        check_raw(RawMail(data, "big.mbox", first_line=10))
+    # Line 10 holds the Subject: header, so the long line is line 13 of big.mbox.
+    assert caught.value.where == "big.mbox:13"
+    assert caught.value.problem == "line is 3 MiB long: not a mail"
