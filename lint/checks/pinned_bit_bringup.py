@@ -73,7 +73,11 @@ def check(
     trigger: Trigger | None,
     context: CheckContext,
 ) -> Iterator[Diagnostic]:
-    """:func:`check`, with a kernel tree's facts when the context carries them."""
+    """Report each function of ``patch`` that touches CR pinning during AP bringup.
+
+    The facts are the kernel tree's when the context carries them (``--tree``), else
+    the rulebook's.
+    """
     view = context.pinning_view
     if view is None:
         view = params.view
