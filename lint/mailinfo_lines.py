@@ -26,33 +26,45 @@ class Header:
 
 
 class Output:
-    """An output file of mailinfo (msg or patch): chunks plus their input lines."""
+    """An output file of mailinfo (msg or patch): its bytes and the input line of each line.
 
-    __slots__ = ("chunks",)
+    Almost every piece written is one whole line from one input line; those are
+    numbered as they come. Other pieces (a partial line, a run copied from many
+    input lines) are numbered by :meth:`_number`, which tracks an unfinished line.
+    """
+
+    __slots__ = ("chunks", "lines", "open_line")
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[bytes, int, int]] = []
+        self.chunks: list[bytes] = []
+        self.lines: list[int] = []
+        self.open_line = False
+        """True when the bytes so far end inside a line (no newline yet)."""
 
     def add(self, data: bytes, line: int, step: int = 0) -> None:
         """Append ``data`` from input ``line``; ``step=1`` when it spans raw input lines."""
-        self.chunks.append((data, line, step))
+        if not data:
+            return
+        self.chunks.append(data)
+        if not step and not self.open_line and data.find(b"\n") == len(data) - 1:
+            self.lines.append(line)  # the common case: exactly one whole line
+            return
+        self._number(data, line, step)
+
+    def _number(self, data: bytes, line: int, step: int) -> None:
+        breaks = data.count(b"\n")
+        first = 1 if self.open_line else 0
+        ends_open = not data.endswith(b"\n")
+        last = breaks + (1 if ends_open else 0)
+        if step:
+            self.lines.extend(range(line + first, line + last))
+        else:
+            self.lines.extend([line] * max(0, last - first))
+        self.open_line = ends_open
 
     def finish(self) -> tuple[bytes, tuple[int, ...]]:
         """The bytes written and, for each of their lines, its input line."""
-        lines: list[int] = []
-        open_line = False
-        for data, line, step in self.chunks:
-            if not data:
-                continue
-            breaks = data.count(b"\n")
-            first = 1 if open_line else 0
-            last = breaks + (0 if data.endswith(b"\n") else 1)
-            if step:
-                lines.extend(range(line + first, line + last))
-            else:
-                lines.extend([line] * max(0, last - first))
-            open_line = not data.endswith(b"\n")
-        return b"".join(chunk for chunk, _, _ in self.chunks), tuple(lines)
+        return b"".join(self.chunks), tuple(self.lines)
 
 
 def starts_header(line: bytes, name: bytes) -> int:
