@@ -103,12 +103,13 @@ def repo(tmp_path: Path) -> Path:
     return path
 
 
-def _send(repo: Path, port: int, patch: Path) -> subprocess.CompletedProcess[str]:
+def _send(repo: Path, port: int, patch: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PATCHLENS_"))}
     return subprocess.run(
         [
             "git",
             "send-email",
+            *options,
             "--confirm=never",
             "--no-annotate",
             "--suppress-cc=all",
@@ -165,28 +166,7 @@ def test_no_validate_is_the_one_shot_bypass(
     inbox, port = smtp
     patch = tmp_path / "0001-x86-fred-Defer-CR-pinning.patch"
     shutil.copy(EXAMPLES / "v1-0001.patch", patch)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PATCHLENS_"))}
-    done = subprocess.run(
-        [
-            "git",
-            "send-email",
-            "--no-validate",
-            "--confirm=never",
-            "--suppress-cc=all",
-            "--from=Mira Castell <mira.castell@example.org>",
-            "--to=x86-list@example.org",
-            "--smtp-server=127.0.0.1",
-            f"--smtp-server-port={port}",
-            str(patch),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    done = _send(repo, port, patch, "--no-validate")
     assert done.returncode == 0, done.stderr
     assert len(inbox.messages) == 1
 
