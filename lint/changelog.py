@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lint.model import Changelog, Paragraph, Section, TextLine, Trailer
+from lint.record import record
 
 # "== FRED Background ==": the reviewer writes headings between runs of "=",
 # indented when they sit inside a reply.
@@ -58,7 +58,7 @@ _DIFF_METADATA = ("base-commit: ", "prerequisite-patch-id: ", "change-id: ")
 _SEPARATOR = re.compile(r"---\s*")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatchParts:
     """The text from the first patch break on, split into its parts."""
 

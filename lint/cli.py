@@ -11,7 +11,6 @@ imported inside the sub-command that needs them.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from lint.cli_args import Handler, build_parser
 from lint.cli_output import Progress, ReportSink, emit, write_atomically
+from lint.record import replace
 
 if TYPE_CHECKING:
     from lint.config import Config
@@ -109,7 +109,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     for seq, report in enumerate(lint_mails(mails, job, args.jobs)):
         if thread_pass is not None:
             thread_pass.take(report, seq)
-            report = dataclasses.replace(report, thread_summary=None)  # nothing else needs it
+            report = replace(report, thread_summary=None)  # nothing else needs it
         sink.add(report)
         progress.update(sink.counts["messages"], sink.findings)
     progress.finish()

@@ -16,10 +16,11 @@ checkpatch's GIT_COMMIT_ID/UNKNOWN_COMMIT_ID/BAD_FIXES_TAG counterparts).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from lint.record import record
 
 if TYPE_CHECKING:
     from git import Repo
@@ -42,7 +43,7 @@ class Status(Enum):
     """The digits name a tree, blob or tag object that does not lead to a commit."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resolution:
     """The answer for one abbreviated id."""
 

@@ -26,17 +26,17 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from lint.errors import InputError
 from lint.model import ChangedLine, FileDiff, Patch
+from lint.record import record
 
 SIDES = ("added", "removed", "changed")
 LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trigger:
     """Why a condition matched, for the diagnostic to cite."""
 
@@ -60,7 +60,7 @@ class Condition(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiffPath:
     """A changed file's path (old or new name) matches one of the globs."""
 
@@ -90,7 +90,7 @@ class DiffPath:
         return "touches " + " or ".join(self.globs)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiffLine:
     """An added/removed line of the diff matches one of the regexes."""
 
@@ -136,7 +136,7 @@ class DiffLine:
         return f"{verb} a line matching " + " or ".join(repr(s) for s in self.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InFunction:
     """A changed line lies inside one of the named functions."""
 
@@ -162,7 +162,7 @@ class InFunction:
         return "changes " + " or ".join(f"{name}()" for name in sorted(self.names))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SubjectPrefix:
     """The subject's area (``x86/fred`` in ``x86/fred: Fix ...``) matches a regex."""
 
@@ -179,7 +179,7 @@ class SubjectPrefix:
         return "has a subject prefix matching " + " or ".join(repr(s) for s in self.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChangelogText:
     """The changelog text matches a regex."""
 
@@ -201,7 +201,7 @@ class ChangelogText:
         return "mentions " + " or ".join(repr(s) for s in self.sources) + " in the changelog"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AnyOf:
     """At least one sub-condition holds; the first that does gives the reason."""
 
@@ -218,7 +218,7 @@ class AnyOf:
         return "(" + " or ".join(part.describe() for part in self.parts) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AllOf:
     """Every sub-condition holds; the reasons are joined, the first position kept."""
 
@@ -239,7 +239,7 @@ class AllOf:
         return "(" + " and ".join(part.describe() for part in self.parts) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NotCondition:
     """The sub-condition does not hold."""
 

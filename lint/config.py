@@ -21,12 +21,12 @@ naming the file and the key, never a silently ignored setting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lint.diagnostic import Severity
 from lint.errors import InputError
+from lint.record import record
 
 CONFIG_NAME = ".patchlens.toml"
 """File name looked for at the top of the git repository."""
@@ -39,7 +39,7 @@ rules (Documentation/process/maintainer-tip.rst); ``kernel`` = everything else;
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Config:
     """Validated configuration; the defaults are what you get without a file."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+
+from lint.record import record
 
 
 class Severity(IntEnum):
@@ -27,7 +28,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class Location:
     """Where a finding is: the input, its line there, and the logical part of the patch."""
 
@@ -37,7 +38,7 @@ class Location:
     """``header``, ``subject``, ``body``, ``trailer``, ``notes`` or ``diff``."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     """A mechanical correction: replace input lines ``first..last`` by ``replacement``."""
 
@@ -47,7 +48,7 @@ class Fix:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnostic:
     """One finding of one rule on one patch."""
 

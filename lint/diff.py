@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lint.model import ChangedLine, Diff, FileDiff, FileStatus, Hunk
+from lint.record import record
 
 _HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _DEV_NULL = "/dev/null"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Header:
     """What the extended header lines of one ``diff --git`` say about the file."""
 
@@ -39,7 +39,7 @@ class _Header:
     git: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _RawHunk:
     """A hunk as read, before function detection: (kind, text, index) per line."""
 

@@ -22,12 +22,12 @@ The engine never prints and never edits what a check returned.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.commits import CommitResolver
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from lint.ruleset import Ruleset
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckContext:
     """Optional facts some checks use; everything defaults to "not available"."""
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.engine import CheckContext, is_linted, run
 from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
 from lint.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
+from lint.record import record
 from lint.resources import resource_dir
 from lint.ruleset import Ruleset, RuleSpec
 from lint.thread import MessageSummary, group_threads, summarize
@@ -47,7 +47,7 @@ _MD_LINE_START = re.compile(r"^([-+=])", re.MULTILINE)
 _MD_ORDERED = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Explainer:
     """The explainer of a whole input: one entry per thread, in input order."""
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from lint.checks.review_followup import FollowUp, followups
 from lint.model import Section, TextLine
+from lint.record import record
 from lint.ruleset import Ruleset, RuleSpec
 from lint.thread import FileChange, MessageSummary, Thread
 
@@ -23,7 +23,7 @@ PINNING_RULE = "pinned-bit-bringup"
 """The kernel analysis rule whose findings carry the pinned-bit/bringup reasoning."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attributed:
     """A paragraph and who wrote it, where."""
 
@@ -39,7 +39,7 @@ class Attributed:
     """True for indented text (code, logs): shown verbatim."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Topic:
     """One ``== Title ==`` section gathered from the whole thread."""
 
@@ -51,7 +51,7 @@ class Topic:
     """True when split from an unstructured changelog, not from a section."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MessageRef:
     label: str
     subject: str
@@ -60,7 +60,7 @@ class MessageRef:
     link: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VersionEntry:
     label: str
     date: str
@@ -70,7 +70,7 @@ class VersionEntry:
     messages: tuple[MessageRef, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatchChanges:
     label: str
     subject: str
@@ -81,7 +81,7 @@ class PatchChanges:
     """The pinned-bit/bringup reasoning, one sentence per finding of the kernel analysis."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FindingEntry:
     label: str
     rule: str
@@ -90,7 +90,7 @@ class FindingEntry:
     where: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TagEntry:
     text: str
     source: str
@@ -98,7 +98,7 @@ class TagEntry:
     """``carried`` (in the latest version), ``offered`` (in a review, not yet carried)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReviewPoint:
     reviewer: str
     link: str
@@ -106,7 +106,7 @@ class ReviewPoint:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ThreadExplainer:
     """Everything the explainer shows about one thread."""
 

@@ -23,11 +23,11 @@ Everything here is a pure function of its inputs: no printing, no writing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lint.errors import InputError
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Fix
@@ -42,7 +42,7 @@ MAX_PASSES = 4
 _ENCODED = ("quoted-printable", "base64")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Skipped:
     """A fix that was not applied, and why."""
 
@@ -50,7 +50,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FixedFile:
     """The outcome for one input file."""
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Severity
@@ -50,7 +51,7 @@ STATE_MAX_AGE = 3600.0
 _TRUE = {"1", "true", "yes", "on"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HookResult:
     """What a hook run decided: the exit status and the text for stderr."""
 
@@ -58,7 +59,7 @@ class HookResult:
     message: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HookSettings:
     """How strict a hook run is; built from the hook's arguments and environment."""
 
@@ -75,7 +76,7 @@ class HookSettings:
 # --- linting one mail -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Verdict:
     diagnostics: tuple[Diagnostic, ...]
     threshold: Severity
@@ -207,7 +208,7 @@ def _sendemail_result(
     return HookResult(EXIT_BLOCK, notice + "\n".join([head, *lines, *advice]) + "\n")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SeriesPosition:
     """Where the mail being validated sits in the send."""
 
@@ -241,8 +242,7 @@ def _position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
 
 
 def _entry_with_headers(patch: Patch, header_file: Path | None) -> SeriesEntry:
-    from dataclasses import replace
-
+    from lint.record import replace
     from lint.series import SeriesEntry
 
     entry = SeriesEntry.of(patch)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.header import Header
 from pathlib import Path
 
 from lint.errors import InputError
+from lint.record import record
 
 SCISSORS = " ------------------------ >8 ------------------------"
 """git's cut line (after the comment character): nothing below it is the message."""
@@ -44,7 +44,7 @@ _DIFF = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CleanLine:
     """A line of the cleaned message and its 1-based line in the message file."""
 
@@ -52,7 +52,7 @@ class CleanLine:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CommitMail:
     """The synthetic mail and how to map its lines back to the message file."""
 

@@ -22,11 +22,11 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from lint.errors import InputError
 from lint.hooks import HOOK_NAMES
+from lint.record import record
 
 MARKER = "# patchlens-hook: 1"
 """The line that tells our scripts from anyone else's."""
@@ -34,7 +34,7 @@ CHAINED = ".patchlens-chained"
 BACKUP = ".patchlens-backup"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HookStatus:
     """One hook of a repository as ``patchlens hook status`` reports it."""
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+
+from lint.record import record
 
 SPACE = b" \t\n\r"
 """git's ``isspace()`` set (``sane_ctype``), which excludes ``\\v`` and ``\\f``."""
@@ -51,7 +52,7 @@ class CharsetError(Exception):
     """A charset conversion that ``git mailinfo`` would refuse (``cannot convert``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Author:
     """Name and address as ``git mailinfo`` prints them (``Author:``, ``Email:``)."""
 

@@ -12,11 +12,12 @@ mails keeps counting across them); 0 means "not known".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
+from lint.record import field, record
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class RawMail:
     """One undecoded message as a source found it."""
 
@@ -30,7 +31,7 @@ class RawMail:
     """Line of the input file that holds the first byte of :attr:`data`."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TextLine:
     """A line of decoded text and the input line it came from."""
 
@@ -38,7 +39,7 @@ class TextLine:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DecodedMail:
     """A mail decoded the way ``git mailinfo`` decodes it."""
 
@@ -81,7 +82,7 @@ class DecodedMail:
         return ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Subject:
     """A patch subject split the way maintainers read it.
 
@@ -107,7 +108,7 @@ class Subject:
         return self.index == 0 and (self.total or 0) > 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Paragraph:
     """Lines of the changelog between blank lines."""
 
@@ -122,7 +123,7 @@ class Paragraph:
         return "\n".join(item.text for item in self.lines)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """A ``== Title ==`` section of a structured changelog."""
 
@@ -138,7 +139,7 @@ class Section:
         return "\n".join(item.text for item in self.body).strip("\n")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trailer:
     """A ``Key: value`` line of the closing tag block, unwrapped."""
 
@@ -165,7 +166,7 @@ class Trailer:
         return rest.partition(">")[0].strip() if sep else ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Changelog:
     """The commit message body (what follows the subject), analysed."""
 
@@ -195,7 +196,7 @@ class FileStatus(Enum):
     COPIED = "copied"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChangedLine:
     """An added or removed line of a hunk."""
 
@@ -210,7 +211,7 @@ class ChangedLine:
     """Input line of this diff line."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hunk:
     """One ``@@`` hunk."""
 
@@ -226,7 +227,7 @@ class Hunk:
     """Context (unchanged) lines of the hunk, in order, for function detection."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileDiff:
     """The changes to one file."""
 
@@ -249,7 +250,7 @@ class FileDiff:
         return self.old_path if self.status is FileStatus.DELETED else self.new_path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diff:
     """All file changes of a patch, with the views rules ask for computed once."""
 
@@ -277,7 +278,7 @@ class Diff:
         object.__setattr__(self, "functions", tuple(names))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiffSource:
     """The diff part of a mail as text, before it is parsed into a :class:`Diff`."""
 
@@ -287,7 +288,7 @@ class DiffSource:
     """Input line of each line of :attr:`text`."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Patch:
     """One mail analysed: the unit rules look at.
 

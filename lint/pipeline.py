@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from lint.mail import decode
 from lint.model import Patch, RawMail
 from lint.patch import analyse
+from lint.record import record
 from lint.sanity import check_decoded, check_raw
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DecodeOptions:
     """How mail is decoded; the defaults are those of plain ``git mailinfo``."""
 

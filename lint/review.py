@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lint.changelog import parse_changelog
 from lint.model import Patch, Section, TextLine
+from lint.record import record
 
 # Tags a reviewer offers for the next version. b4 collects the same keys.
 OFFERED_KEYS = (
@@ -53,7 +53,7 @@ _PLEASE = re.compile(r"(?i)\bplease\b")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Quote:
     """A run of quoted lines in a reply."""
 
@@ -65,7 +65,7 @@ class Quote:
     """How many ``>`` the first line carries: 1 quotes the parent message."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OfferedTag:
     """A tag the reviewer offers for the next version."""
 
@@ -84,7 +84,7 @@ class OfferedTag:
         return f"{self.key}: {self.value}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Request:
     """Something the reviewer asks the author to change."""
 
@@ -97,7 +97,7 @@ class Request:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Review:
     """One review reply, analysed."""
 

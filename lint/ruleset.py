@@ -26,11 +26,8 @@ rules.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import typing
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +36,8 @@ from lint.conditions import Condition, compile_condition
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
 from lint.errors import InputError
+from lint.record import MISSING, field, record, replace
+from lint.record import fields as record_fields
 from lint.resources import resource_dir
 
 RULE_PROFILES = ("all", "tip", "kernel")
@@ -51,7 +50,7 @@ _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CHECKPATCH = re.compile(r"[A-Z0-9_]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuleSpec:
     """One validated rule."""
 
@@ -77,7 +76,7 @@ class RuleSpec:
     """Markdown: examples of good and bad changelogs."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ruleset:
     """The loaded rules, plus the profile facts the engine needs."""
 
@@ -86,9 +85,7 @@ class Ruleset:
     """The configured profile: ``auto``, ``tip`` or ``kernel``."""
     tip_areas: tuple[str, ...] = ()
     """Subject areas (first prefix component) handled by the tip tree, for ``auto``."""
-    by_profile: dict[str, tuple[RuleSpec, ...]] = dataclasses.field(
-        init=False, repr=False, compare=False
-    )
+    by_profile: dict[str, tuple[RuleSpec, ...]] = field(init=False, repr=False, compare=False)
     """The enabled rules that run under each profile, worked out once, not per patch."""
 
     def __post_init__(self) -> None:
@@ -122,8 +119,8 @@ class Ruleset:
         for rule in self.rules:
             if rule.id in dropped or (wanted and rule.id not in wanted):
                 continue
-            kept.append(dataclasses.replace(rule, enabled=True) if wanted else rule)
-        return dataclasses.replace(self, rules=tuple(kept))
+            kept.append(replace(rule, enabled=True) if wanted else rule)
+        return replace(self, rules=tuple(kept))
 
     def _ids(self, names: Collection[str]) -> set[str]:
         ids: set[str] = set()
@@ -225,45 +222,46 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
     ``tuple[str, ...]`` (a TOML list of strings) and ``re.Pattern[str]`` (a
     regex, compiled here).
     """
-    hints = typing.get_type_hints(params_type)
-    fields = {field.name: field for field in dataclasses.fields(params_type)}
+    fields = {f.name: f for f in record_fields(params_type) if f.init}
     for key in table:
         if key not in fields:
             known = ", ".join(fields) or "none"
             raise InputError(where, f"unknown key 'params.{key}' (known: {known})")
     values: dict[str, Any] = {}
-    for name, field in fields.items():
+    for name, param in fields.items():
         if name not in table:
-            no_default = field.default is dataclasses.MISSING
-            if no_default and field.default_factory is dataclasses.MISSING:
+            if param.default is MISSING and param.default_factory is MISSING:
                 raise InputError(where, f"missing key 'params.{name}'")
             continue
-        values[name] = _param_value(hints[name], table[name], where, f"params.{name}")
+        values[name] = _param_value(str(param.type), table[name], where, f"params.{name}")
     return params_type(**values)
 
 
-def _param_value(hint: Any, value: Any, where: str, key: str) -> Any:
-    if hint is bool:
+def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
+    # Check modules use postponed annotations, so a field's type is its source text;
+    # reading it directly spares typing.get_type_hints() (and importing typing) at start-up.
+    hint = annotation.replace(" ", "")
+    if hint == "bool":
         if isinstance(value, bool):
             return value
         raise InputError(where, f"key '{key}' must be true or false")
-    if hint is int:
+    if hint == "int":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         raise InputError(where, f"key '{key}' must be a non-negative integer")
-    if hint is float:
+    if hint == "float":
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
         raise InputError(where, f"key '{key}' must be a number")
-    if hint is str:
+    if hint == "str":
         if isinstance(value, str):
             return value
         raise InputError(where, f"key '{key}' must be a string")
-    if hint == tuple[str, ...]:
+    if hint == "tuple[str,...]":
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
         raise InputError(where, f"key '{key}' must be a list of strings")
-    if hint == re.Pattern[str]:
+    if hint == "re.Pattern[str]":
         if not isinstance(value, str):
             raise InputError(where, f"key '{key}' must be a regex string")
         try:
@@ -319,5 +317,5 @@ def _configure(ruleset: Ruleset, config: Config) -> Ruleset:
     for rule in ruleset.rules:
         enabled = (rule.enabled or rule.id in enable) and rule.id not in disable
         level = severity.get(rule.id, rule.severity)
-        rules.append(dataclasses.replace(rule, enabled=enabled, severity=level))
-    return dataclasses.replace(ruleset, rules=tuple(rules))
+        rules.append(replace(rule, enabled=enabled, severity=level))
+    return replace(ruleset, rules=tuple(rules))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
 from lint.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
+from lint.record import record
 from lint.ruleset import Ruleset
 from lint.thread_candidates import is_thread_candidate
 
@@ -29,7 +29,7 @@ BATCH_SIZE = 32
 """Mails sent to a worker at a time: big enough to amortise pickling, small enough to stream."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatchReport:
     """What linting one mail found, with enough of the mail to name it in a report."""
 
@@ -44,7 +44,7 @@ class PatchReport:
     job asked for it: made while the mail is decoded anyway, so it is decoded once."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LintJob:
     """Everything a worker needs, passed explicitly (workers share no state)."""
 

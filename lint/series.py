@@ -14,10 +14,10 @@ which no rule kind does.  Their ids all start with ``series-``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 
 from lint.diagnostic import Diagnostic, Location, Severity
 from lint.model import Patch
+from lint.record import asdict, record
 
 NUMBERING = "series-numbering"
 VERSION = "series-version"
@@ -33,7 +33,7 @@ RULES: dict[str, tuple[Severity, str]] = {
 """Each series check: its severity and a one-line summary (for SARIF and ``--help``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SeriesEntry:
     """What the series checks need to remember of one mail of a send."""
 
@@ -68,7 +68,8 @@ class SeriesEntry:
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (the hook's state file)."""
-        return asdict(self)
+        as_dict: dict[str, object] = asdict(self)
+        return as_dict
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> SeriesEntry:

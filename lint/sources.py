@@ -32,12 +32,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from lint.errors import InputError
 from lint.model import RawMail
+from lint.record import record
 
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 """Largest single message accepted; a patch mail is rarely above a few MiB."""
@@ -55,7 +55,7 @@ _GT_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 _DIGITS = b"0123456789"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SplitMessage:
     """One message cut out of a stream, before it becomes a :class:`RawMail`."""
 

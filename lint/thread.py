@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from lint.diagnostic import Diagnostic
 from lint.model import Paragraph, Patch, Section, Trailer
+from lint.record import record
 from lint.review import Review, parse_review
 
 LORE = "https://lore.kernel.org/r/"
@@ -38,7 +38,7 @@ def lore_link(message_id: str) -> str:
     return f"{LORE}{quote(bare, safe='@!$*+,;=-._~')}" if bare else ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileChange:
     """One file a patch changes, as the explainer lists it."""
 
@@ -48,7 +48,7 @@ class FileChange:
     removed: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MessageSummary:
     """What the thread pass keeps of one message: headers, sections, tags, review."""
 
@@ -145,7 +145,7 @@ class MessageSummary:
             return 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Posting:
     """One posting of a series: a version's cover letter and patches."""
 
@@ -182,7 +182,7 @@ class Posting:
         return ((self.cover,) if self.cover else ()) + self.patches
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ThreadReview:
     """A reply in a thread, with the message it reviews."""
 
@@ -192,7 +192,7 @@ class ThreadReview:
     """The patch or cover letter replied to (through replies to replies); ``None`` if absent."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Thread:
     """Messages that belong together: postings of one series and their reviews."""
 

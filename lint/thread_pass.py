@@ -13,13 +13,13 @@ thread rules, and :meth:`merge` folds the findings into the reports.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
 from lint.pipeline import DecodeOptions
+from lint.record import replace
 from lint.ruleset import Ruleset, RuleSpec
 from lint.runner import PatchReport
 from lint.thread_candidates import is_thread_candidate
@@ -50,7 +50,7 @@ class ThreadPass:
     def take(self, report: PatchReport, seq: int) -> None:
         """Keep the thread summary the per-patch run made of the ``seq``-th mail, if any."""
         if report.thread_summary is not None:
-            self._summaries.append(dataclasses.replace(report.thread_summary, seq=seq))
+            self._summaries.append(replace(report.thread_summary, seq=seq))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every finding of the thread rules on the mails watched."""
@@ -87,6 +87,6 @@ class ThreadPass:
                 diagnostics=(),
             )
             both = sorted((*report.diagnostics, diag), key=lambda d: d.sort_key)
-            merged[key] = dataclasses.replace(report, diagnostics=tuple(both))
+            merged[key] = replace(report, diagnostics=tuple(both))
         # Reports given keep their order; a mail that had no report yet follows them.
         return list(merged.values())

@@ -241,9 +241,9 @@ def test_replies_and_cover_letters_are_not_linted(fred_ruleset: Ruleset, subj: S
 
 
 def test_disabled_rule_does_not_run(fred_ruleset: Ruleset) -> None:
-    import dataclasses
+    from lint.record import replace
 
-    off = Ruleset((dataclasses.replace(fred_ruleset.rules[0], enabled=False),))
+    off = Ruleset((replace(fred_ruleset.rules[0], enabled=False),))
     fred = file_diff("arch/x86/kernel/fred.c", [("-", "old();", 10)])
     assert run(patch(files=[fred]), off) == ()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path, required_sections
 from lint.model import RawMail
 from lint.pipeline import read_patches
+from lint.record import FrozenInstanceError, replace
 from lint.resources import resource_dir
 
 CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
@@ -102,7 +102,7 @@ def test_finding_as_data_for_json_and_explain() -> None:
     assert data["path"] == "start_secondary → cr4_init"
     assert data["sections"] == "CR Pinning Background, FRED Background, Problem, Fix"
     assert data["tree"].startswith("rulebook kernel-facts.toml")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         found.bits = ()  # type: ignore[misc]
 
 
@@ -116,7 +116,7 @@ def test_moving_a_setup_call_names_both_ends() -> None:
 
 def test_unpinned_view_does_not_fire_on_fred() -> None:
     current = view()
-    without_fred = dataclasses.replace(
+    without_fred = replace(
         current, pinned=tuple(b for b in current.pinned if b != "X86_CR4_FRED"), leads_to={}
     )
     assert analyse(patch_of(CASES / "fail-fred-message-with-sections.patch"), without_fred) == ()

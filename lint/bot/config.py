@@ -49,12 +49,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lint.config import read_toml
 from lint.errors import InputError
+from lint.record import field, record
 
 OWN_HEADER = "X-Patchlens-Bot"
 """Header the bot sets on every mail it sends; mail carrying it is never answered."""
@@ -62,7 +62,7 @@ OWN_HEADER = "X-Patchlens-Bot"
 _CONTEXT = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SmtpConfig:
     """Where and how to submit reply mail."""
 
@@ -78,7 +78,7 @@ class SmtpConfig:
     """Trust this CA bundle for STARTTLS instead of the system's (a private relay)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatchworkConfig:
     """A patchwork instance to post checks to (``POST /api/patches/{id}/checks/``)."""
 
@@ -92,7 +92,7 @@ class PatchworkConfig:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BotConfig:
     """Validated bot settings; the defaults are what an empty ``[bot]`` gives."""
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from io import BytesIO
@@ -32,9 +31,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lint.bot.config import PatchworkConfig, SmtpConfig
+from lint.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     """How one delivery attempt went."""
 

@@ -20,7 +20,6 @@ import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import formataddr, getaddresses
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.errors import InputError
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.engine import CheckContext
@@ -40,7 +40,7 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 _LIST_ID = re.compile(r"<([^<>\s]+)>")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One diagnostic as the reply shows it: stored in the state, so plain fields only."""
 
@@ -54,7 +54,7 @@ class Finding:
     """The decoded text of the line the finding points at (``""`` when none)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Arrival:
     """One examined mail, ready to be recorded."""
 
@@ -85,7 +85,7 @@ class Arrival:
         return self.references[0] if self.references else self.message_id
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Examiner:
     """What :func:`examine` needs, passed explicitly."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import formataddr, formatdate, getaddresses
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.bot.intake import Arrival, Finding
 from lint.bot.series import describe_missing, head, part_number
+from lint.record import field, record
 
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic
@@ -72,7 +72,7 @@ def _section_blocks(text: str) -> list[tuple[str, str]]:
     return [(title, body.rstrip()) for title, body in blocks]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatchView:
     """One patch of the series as the template shows it."""
 
@@ -81,7 +81,7 @@ class PatchView:
     advice: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReplyPlan:
     """Everything a reply is made of, before it is rendered."""
 

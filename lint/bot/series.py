@@ -24,12 +24,12 @@ missing. These functions are pure; :mod:`lint.bot.state` stores their answers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lint.bot.intake import Arrival
+from lint.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Placement:
     """Where a mail sits: its series, the series' size, and its patch number there."""
 
@@ -56,7 +56,7 @@ def series_key(arrival: Arrival, reply_per: str) -> str:
     return placement(arrival, reply_per).key
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Readiness:
     """Whether a series can be answered now, and what it lacks."""
 

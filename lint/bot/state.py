@@ -24,11 +24,11 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lint.bot.intake import Arrival, Finding
 from lint.bot.series import Placement
+from lint.record import asdict, record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -87,7 +87,7 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_attempt);
 """
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Delivery:
     """One delivery row, with the reply mail it carries."""
 
@@ -100,7 +100,7 @@ class Delivery:
     reply_message_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NewReply:
     """A composed reply, ready to be stored with its deliveries."""
 
@@ -368,7 +368,7 @@ class BotState:
         return float(when) if when is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StatusReport:
     """What ``patchlens bot status`` shows."""
 

@@ -14,11 +14,11 @@ Parameters:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 KIND = "changelog-body"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``changelog-body`` rule."""
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 KIND = "section-order"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``section-order`` rule."""
 

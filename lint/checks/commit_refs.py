@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.commits import CommitResolver, Resolution
@@ -50,12 +50,12 @@ _FIXES_VALUE = re.compile(r'([0-9a-fA-F]{4,40})\b(?:\s*\(\s*"(.*)"\s*\))?\s*')
 _PROSE_REF = re.compile(r'\b[Cc]ommit\s+([0-9a-f]{7,40})\b(?:\s*\(\s*"(.*?)"\s*\))?')
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``commit-refs`` takes no parameters."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Reference:
     prefix: str
     quoted: str | None

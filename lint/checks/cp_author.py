@@ -22,16 +22,15 @@ No parameters.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import after_headers, parse_email, same_email_addresses
 from lint.checks.cp_signature import patch_author
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Severity
+from lint.record import record, replace
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -53,7 +52,7 @@ _MISMATCH = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-author`` takes no parameters."""
 
@@ -91,7 +90,7 @@ def check(
         "trailer",
     )
     if level == 2 and rule.severity is Severity.WARNING:
-        diagnostic = dataclasses.replace(diagnostic, severity=Severity.NOTE)
+        diagnostic = replace(diagnostic, severity=Severity.NOTE)
     yield diagnostic
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
@@ -45,6 +44,7 @@ from lint.checks.cp_common import (
 )
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.commits import CommitResolver
@@ -82,7 +82,7 @@ _NEEDS_FIXES_HINTS = ("SAN: ", "Call Trace:", "stable@", "syzkaller")
 _THIS_REVERTS = re.compile(r"^This reverts commit")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-commit-ref`` takes no parameters."""
 

@@ -15,12 +15,12 @@ These helpers are not a check kind: they are not registered in
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lint.model import TextLine
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.model import Patch
@@ -146,7 +146,7 @@ _TRAILING_JUNK = re.compile(r'[.,"]+$')
 _PLAIN = re.compile(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class Email:
     """An address split as checkpatch splits it: ``"Name" (comment) <addr> comment``."""
 

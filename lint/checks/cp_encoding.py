@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -48,7 +48,7 @@ _NON_ASCII_UTF8 = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-encoding`` takes no parameters."""
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
@@ -34,6 +33,7 @@ from lint.checks.cp_common import (
 )
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -75,7 +75,7 @@ _ARCHIVE_NAMES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-links`` takes no parameters."""
 

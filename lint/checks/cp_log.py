@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import after_headers_text, commit_log, commit_log_text, part_of
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -57,7 +57,7 @@ _TOOL_SUBJECT = re.compile(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECAS
 _PLACEHOLDER = re.compile(r"(?:SUBJECT|BLURB) HERE")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-log`` takes no parameters."""
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, commit_log_text, part_of
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -48,7 +48,7 @@ _ALLOWED_HEX = frozenset({"add", "added", "bad", "be"})
 _AFTER = " \t.,;?!"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``cp-repeated-word`` rule."""
 

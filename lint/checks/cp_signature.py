@@ -26,10 +26,8 @@ No parameters.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
@@ -42,6 +40,7 @@ from lint.checks.cp_common import (
 )
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Severity
+from lint.record import record, replace
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -84,7 +83,7 @@ _CO_DEVELOPED_ALONE = "Co-developed-by: must be immediately followed by Signed-o
 _CO_DEVELOPED_MISMATCH = "Co-developed-by and Signed-off-by: name/email do not match"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``cp-signature`` takes no parameters."""
 
@@ -117,7 +116,7 @@ def check(
             if type_ == wanted:
                 diagnostic = finding(patch, rule, message, item.line, part_of(patch, item.line))
                 if severity is not None and rule.severity is Severity.WARNING:
-                    diagnostic = dataclasses.replace(diagnostic, severity=severity)
+                    diagnostic = replace(diagnostic, severity=severity)
                 yield diagnostic
 
 
@@ -253,7 +252,7 @@ def _comment_form(parsed: Email) -> str:
     comment = re.sub(r"^/\*(.*)\*/$", r"\1", comment).strip()
     comment = re.sub(r"^\W$", "", comment, flags=re.ASCII)
     comment = f"({comment})" if comment else ""
-    return format_email(dataclasses.replace(parsed, comment=comment))
+    return format_email(replace(parsed, comment=comment))
 
 
 def _standard_signature(sign_off: str) -> str:

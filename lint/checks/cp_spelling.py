@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import field, record
 from lint.spelling import Dictionary, choose_dictionary, phrase_index
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ _ADDED_LINE = re.compile(r"^\+.*", re.MULTILINE)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``cp-spelling`` rule."""
 
@@ -58,7 +58,7 @@ class Params:
     """The dictionary without a run's (read on first use); never set in a rule file."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Index:
     single: Mapping[str, str]
     multi: Mapping[str, tuple[str, ...]]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lint.diagnostic import Diagnostic, Fix, Location
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -23,7 +23,7 @@ CheckFunction = Callable[
 the commit resolver, the spelling dictionary); most kinds do not need it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckKind:
     """One registered check kind: its name, its typed parameters, its function."""
 

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix, text_line_fix
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -50,7 +50,7 @@ _CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _NAME = re.compile(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``function-refs`` rule."""
 

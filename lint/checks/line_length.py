@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, part_of, stack_dump_flags
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -58,7 +58,7 @@ _DIFFSTAT_LINE = re.compile(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
 _FILE_THEN_COLON = re.compile(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``line-length`` rule."""
 

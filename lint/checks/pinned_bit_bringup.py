@@ -22,7 +22,6 @@ Parameters:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
@@ -30,6 +29,7 @@ from lint.diagnostic import Diagnostic
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts, load_facts
 from lint.kernel.pinning import PinningFinding, PinningView, analyse, rulebook_view
+from lint.record import field, record
 from lint.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 KIND = "pinned-bit-bringup"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``pinned-bit-bringup`` rule."""
 

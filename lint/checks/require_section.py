@@ -20,11 +20,11 @@ at its heading.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 KIND = "require-section"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``require-section`` rule."""
 

@@ -22,12 +22,11 @@ Parameters:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.diagnostic import Diagnostic, Location
+from lint.record import record, replace
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
 KIND = "review-followup"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``review-followup`` rule."""
 
@@ -49,7 +48,7 @@ class Params:
     """Check that offered and requested tags are carried."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """One thing a reviewer asked the next version to carry."""
 
@@ -62,7 +61,7 @@ class Item:
     carried: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FollowUp:
     """What one review of vN asked for, checked against one patch of vN+1."""
 
@@ -95,7 +94,7 @@ def followups(thread: Thread, params: Params | None = None) -> tuple[FollowUp, .
     for review in thread.reviews:
         # Without the reviewed message in the input, its subject in the reply says
         # which version and patch was reviewed.
-        reviewed = review.target or dataclasses.replace(
+        reviewed = review.target or replace(
             review.message, reply=False, review=None, sections=(), trailers=()
         )
         posting = thread.next_posting(reviewed.version)

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import after_headers
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -40,7 +40,7 @@ KIND = "signed-off-by"
 _SIGN_OFF = re.compile(r"\s*signed-off-by:", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """``signed-off-by`` takes no parameters."""
 

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 KIND = "subject-format"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``subject-format`` rule."""
 

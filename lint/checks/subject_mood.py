@@ -25,12 +25,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -43,7 +43,7 @@ KIND = "subject-mood"
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``subject-mood`` rule."""
 

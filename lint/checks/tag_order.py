@@ -23,11 +23,11 @@ patch, at the first tag out of place, with the reordered block as its fix.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 KIND = "tag-order"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``tag-order`` rule."""
 

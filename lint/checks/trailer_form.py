@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
 from lint.errors import InputError
+from lint.record import record
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -49,7 +49,7 @@ _LORE = re.compile(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/
 _LKML_REDIRECT = re.compile(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Params:
     """Parameters of a ``trailer-form`` rule."""
 

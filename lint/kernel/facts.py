@@ -9,17 +9,17 @@ stops the run with the file and key named (:class:`InputError`, exit 2).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lint.config import read_toml
 from lint.errors import InputError
+from lint.record import record
 
 _TOP_KEYS = frozenset({"scope", "pinning", "bit", "changelog", "bringup", "tree"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PinnedBit:
     """One control-register bit that CR pinning keeps set."""
 
@@ -35,7 +35,7 @@ class PinnedBit:
     """True for members of ``cr4_pinned_mask`` (a tree decides); False for CR0.WP."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MachineryItem:
     """A symbol or function of the pinning machinery."""
 
@@ -48,7 +48,7 @@ class MachineryItem:
     """Bits the item is about; empty means every pinned CR4 bit."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KernelFacts:
     """Everything the pinning analysis knows without a kernel tree."""
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 
 from lint.kernel.facts import KernelFacts, MachineryItem
 from lint.model import ChangedLine, FileDiff, Hunk, Patch
+from lint.record import field, record
 
 # How far above a setup function a call still "moves the setup" when it moves.
 # identify_secondary_cpu() -> identify_cpu() -> setup_smep() is two calls: moving
@@ -38,7 +38,7 @@ _COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*$")
 _INERT = re.compile(r"\s*(?:\*|#|EXPORT_SYMBOL)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FunctionSpan:
     """Where a function is defined in a source file (1-based, inclusive lines)."""
 
@@ -47,7 +47,7 @@ class FunctionSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PinningView:
     """What the analysis knows in one run: the facts, and a tree's where there is one.
 
@@ -76,7 +76,7 @@ class PinningView:
     of :attr:`tokens` (git's heading can be a label), so a diff touching one is read."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PinningFinding:
     """Why one changed function matters to CR pinning on the AP bringup path."""
 
@@ -212,7 +212,7 @@ def analyse(patch: Patch, view: PinningView) -> tuple[PinningFinding, ...]:
     return tuple(sorted(findings, key=lambda found: found.line))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Reason:
     kind: str
     what: str

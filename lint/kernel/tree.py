@@ -28,12 +28,12 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts
 from lint.kernel.pinning import FunctionSpan, PinningView, build_view
+from lint.record import record
 
 CACHE_VERSION = 1
 
@@ -55,7 +55,7 @@ _NOT_CALLS = frozenset(
 _ANNOTATIONS = frozenset({"__attribute__", "__acquires", "__releases", "__must_hold"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FunctionDef:
     """One function definition found in a source file."""
 
@@ -65,7 +65,7 @@ class FunctionDef:
     calls: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TreeScan:
     """What a tree holds that the pinning analysis needs (the cached part)."""
 
@@ -235,7 +235,7 @@ def _function_name(header: str) -> str:
     return ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Files:
     revision: str
     paths: tuple[str, ...]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from lint.diagnostic import Severity
+from lint.record import record
 from lint.runner import PatchReport
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Summary:
     """Totals of a run, for the closing line of a report."""
 
