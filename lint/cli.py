@@ -150,7 +150,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     config, ruleset = _load(args)
     mails = _open_inputs(args.inputs, args.directory)
-    context = CheckContext(profile=config.profile)
+    context = CheckContext(profile=config.profile, spelling=_spelling(ruleset, args.directory))
     explainer = explain_mails(mails, ruleset, context, _decode_options(args))
     emit(render(explainer, args.format), args.output)
     return EXIT_CLEAN
@@ -169,6 +169,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         profile=args.profile or config.profile,
         repo=commits.path if commits is not None else None,
         commits=commits,
+        spelling=_spelling(ruleset, args.directory or (commits.path if commits else None)),
     )
     for path in fix_inputs([args.input]):
         result = fix_file(path, ruleset, context, _decode_options(args))

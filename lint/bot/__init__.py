@@ -118,7 +118,10 @@ def run_command(
     if args.watch and args.stdin:
         raise InputError("--watch", "a piped mail is one message: use --watch with --maildir")
     config, bot = _settings(args)
-    examiner = Examiner(bot, load_ruleset(config), CheckContext(profile=config.profile))
+    from lint.spelling import choose_dictionary
+
+    context = CheckContext(profile=config.profile, spelling=choose_dictionary(None))
+    examiner = Examiner(bot, load_ruleset(config), context)
     if args.maildir is not None:
         if not args.maildir.is_dir():
             raise InputError(str(args.maildir), "no such maildir")

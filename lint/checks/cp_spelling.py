@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
-from lint.record import field, record
+from lint.record import record
 from lint.spelling import Dictionary, choose_dictionary, phrase_index
 
 if TYPE_CHECKING:
@@ -54,8 +54,6 @@ class Params:
 
     diff: bool = False
     """Also check the added lines of the diff, as checkpatch.pl does."""
-    spelling: Mapping[str, str] = field(default_factory=lambda: choose_dictionary(None))
-    """The dictionary without a run's (read on first use); never set in a rule file."""
 
 
 @record
@@ -73,8 +71,9 @@ def check(
     context: CheckContext,
 ) -> Iterator[Diagnostic]:
     """Report misspelt words of the subject and the commit log (and the diff if asked)."""
+    # A run gives its dictionary (read once); a caller without one gets the default.
     chosen = context.spelling
-    words = chosen if chosen is not None else params.spelling
+    words = chosen if chosen is not None else choose_dictionary(None)
     if isinstance(words, Dictionary):
         single: Mapping[str, str] = words.words()
         phrases = words.phrases()
