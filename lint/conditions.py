@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from lint.errors import InputError
 from lint.model import ChangedLine, FileDiff, Patch
 from lint.record import record
+from lint.regex import Regex
 
 SIDES = ("added", "removed", "changed")
 LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
@@ -65,7 +66,7 @@ class DiffPath:
     """A changed file's path (old or new name) matches one of the globs."""
 
     globs: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
     prefixes: frozenset[str] = frozenset()
     """The literal start of each glob (``arch/x86/entry/`` of ``arch/x86/entry/*fred*``),
     or empty when a glob starts with a wildcard: every path is written out in the diff
@@ -95,7 +96,7 @@ class DiffLine:
     """An added/removed line of the diff matches one of the regexes."""
 
     sources: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
     side: str
     literals: frozenset[str] = frozenset()
     """A text each pattern needs (``X86_CR4_FRED`` for ``\\bX86_CR4_FRED\\b``), or empty
@@ -167,7 +168,7 @@ class SubjectPrefix:
     """The subject's area (``x86/fred`` in ``x86/fred: Fix ...``) matches a regex."""
 
     sources: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
 
     def matches(self, patch: Patch) -> Trigger | None:
         area = patch.subject.area
@@ -184,7 +185,7 @@ class ChangelogText:
     """The changelog text matches a regex."""
 
     sources: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
 
     def matches(self, patch: Patch) -> Trigger | None:
         for item in patch.changelog.lines:
@@ -332,7 +333,7 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
         common = os.path.commonprefix(prefixes) if usable and len(prefixes) > 1 else ""  # noqa: RUF071
         return DiffPath(
             globs,
-            tuple(_regex(glob_to_regex(g), where, key) for g in globs),
+            tuple(Regex.checked(glob_to_regex(g), where, key) for g in globs),
             frozenset(prefixes) if usable else frozenset(),
             frozenset((common,)) if len(common) >= 3 else frozenset(),
         )
@@ -345,7 +346,7 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
             )
         sources = _strings(value, where, key)
         patterns = _regexes(sources, where, key)
-        literals = tuple(required_literal(p) for p in patterns)
+        literals = tuple(required_literal(p.compiled) for p in patterns)
         return DiffLine(
             sources, patterns, side, frozenset(literals) if all(literals) else frozenset()
         )
@@ -402,12 +403,5 @@ def required_literal(pattern: re.Pattern[str]) -> str:
     return best if len(best) >= 3 else ""
 
 
-def _regexes(sources: tuple[str, ...], where: str, key: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(_regex(source, where, key) for source in sources)
-
-
-def _regex(source: str, where: str, key: str) -> re.Pattern[str]:
-    try:
-        return re.compile(source)
-    except re.error as exc:
-        raise InputError(where, f"bad regex {source!r} for key '{key}': {exc}") from None
+def _regexes(sources: tuple[str, ...], where: str, key: str) -> tuple[Regex, ...]:
+    return tuple(Regex.checked(source, where, key) for source in sources)

@@ -38,6 +38,7 @@ from lint.diagnostic import Severity
 from lint.errors import InputError
 from lint.record import MISSING, field, record, replace
 from lint.record import fields as record_fields
+from lint.regex import Regex
 from lint.resources import resource_dir
 
 RULE_PROFILES = ("all", "tip", "kernel")
@@ -219,8 +220,8 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
     """Validate a ``[params]`` table into the kind's frozen ``Params`` dataclass.
 
     Supported field types: ``str``, ``int``, ``bool``, ``float``,
-    ``tuple[str, ...]`` (a TOML list of strings) and ``re.Pattern[str]`` (a
-    regex, compiled here).
+    ``tuple[str, ...]`` (a TOML list of strings) and :class:`~lint.regex.Regex` (a
+    regex, checked here and compiled on first use).
     """
     fields = {f.name: f for f in record_fields(params_type) if f.init}
     for key in table:
@@ -261,13 +262,10 @@ def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
         raise InputError(where, f"key '{key}' must be a list of strings")
-    if hint == "re.Pattern[str]":
+    if hint == "Regex":
         if not isinstance(value, str):
             raise InputError(where, f"key '{key}' must be a regex string")
-        try:
-            return re.compile(value)
-        except re.error as exc:
-            raise InputError(where, f"bad regex {value!r} for key '{key}': {exc}") from None
+        return Regex.checked(value, where, key)
     raise TypeError(f"unsupported Params field type {hint!r} for {key}")  # a bug in a check
 
 

@@ -11,6 +11,7 @@ from lint.checks.require_section import Params as SectionParams
 from lint.config import Config
 from lint.diagnostic import Severity
 from lint.errors import InputError
+from lint.regex import Regex
 from lint.resources import resource_dir
 from lint.ruleset import load_rule, load_ruleset
 
@@ -76,12 +77,14 @@ def test_defaults(tmp_path: Path) -> None:
     assert rule.params.max == 75
 
 
-def test_regex_params_are_compiled_at_load(tmp_path: Path) -> None:
+def test_regex_params_are_checked_at_load(tmp_path: Path) -> None:
     text = GOOD.replace('kind = "require-section"', 'kind = "subject-format"').replace(
         'heading = "Thing Background"\nmin_body_lines = 3', "path_like = '^lib/'"
     )
     rule = load_rule(write(tmp_path, "my-rule", text))
-    assert rule.params.path_like == re.compile("^lib/")
+    assert rule.params.path_like == Regex("^lib/")
+    assert rule.params.path_like.compiled == re.compile("^lib/")
+    assert rule.params.path_like.search("lib/string.c")
 
 
 def _swap(old: str, new: str) -> str:

@@ -20,13 +20,13 @@ Parameters:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -41,7 +41,7 @@ KIND = "changelog-phrase"
 class Params:
     """Parameters of a ``changelog-phrase`` rule."""
 
-    pattern: re.Pattern[str]
+    pattern: Regex
     """The wording to report."""
     message: str = "the changelog says '{match}'"
     """The finding; ``{match}`` stands for the matched text."""

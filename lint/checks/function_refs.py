@@ -34,6 +34,7 @@ from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix, text_line_fix
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -54,7 +55,7 @@ _NAME = re.compile(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]
 class Params:
     """Parameters of a ``function-refs`` rule."""
 
-    pattern: re.Pattern[str] = re.compile(r"[_0-9]")
+    pattern: Regex = Regex(r"[_0-9]")
     """A name is judged only when it matches (default: it has an underscore or a digit)."""
 
 

@@ -28,7 +28,6 @@ Cover letters are never linted, so their ``[PATCH 0/N]`` subjects are free.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -36,6 +35,7 @@ from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -54,7 +54,7 @@ class Params:
     """The summary must follow a ``subsys/component:`` prefix."""
     forbid_path: bool = True
     """The prefix must not be a file path."""
-    path_like: re.Pattern[str] = re.compile(
+    path_like: Regex = Regex(
         r"^(?:arch|drivers|include|tools|Documentation|scripts)/"
         r"|\.(?:[chS]|rs|py|sh|pl|dtsi?|lds|rst|txt|ya?ml|json)$"
     )

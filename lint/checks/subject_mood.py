@@ -31,6 +31,7 @@ from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -49,7 +50,7 @@ class Params:
 
     forms: tuple[str, ...] = ()
     """Non-imperative first words, each ``"word"`` or ``"word=Imperative"``."""
-    skip: re.Pattern[str] = re.compile(r"^(?:Revert|Reapply|Merge)\b")
+    skip: Regex = Regex(r"^(?:Revert|Reapply|Merge)\b")
     """Summaries that are not judged."""
 
     def imperative_of(self, word: str) -> str | None:
