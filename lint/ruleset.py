@@ -138,23 +138,46 @@ class Ruleset:
 
 
 def load_ruleset(config: Config) -> Ruleset:
-    """Load the packaged rules and ``config.rule_dirs``, then apply the config's choices."""
+    """Load the packaged rules and ``config.rule_dirs``, then apply the config's choices.
+
+    The loaded rulebook is cached between runs (:mod:`lint.rulecache`): a run whose
+    rule files, data files and code are unchanged skips reading and checking them.
+    """
+    from lint import rulecache
+
     packaged = resource_dir("rules")
+    folders = (packaged, *config.rule_dirs)
+    rule_files = [path for folder in folders for path in _rule_files(folder)]
+    data_files = sorted((packaged / "data").glob("*.toml"))
+    try:
+        key = rulecache.fingerprint(rule_files, data_files)
+    except OSError:  # a file that cannot be read is reported by the loader
+        key = b""
+    ruleset = rulecache.load(folders, key) if key else None
+    if ruleset is None:
+        ruleset = _load_files(rule_files, packaged)
+        if key:
+            rulecache.store(folders, key, ruleset)
+    return _configure(replace(ruleset, profile=config.profile), config)
+
+
+def _rule_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.toml"))
+
+
+def _load_files(rule_files: list[Path], packaged: Path) -> Ruleset:
     seen: dict[str, RuleSpec] = {}
-    for folder in (packaged, *config.rule_dirs):
-        for path in sorted(folder.glob("*.toml")):
-            rule = load_rule(path)
-            if rule.id in seen:
-                raise InputError(
-                    str(path), f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
-                )
-            seen[rule.id] = rule
-    ruleset = Ruleset(
+    for path in rule_files:
+        rule = load_rule(path)
+        if rule.id in seen:
+            raise InputError(
+                str(path), f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
+            )
+        seen[rule.id] = rule
+    return Ruleset(
         rules=tuple(seen.values()),
-        profile=config.profile,
         tip_areas=_tip_areas(packaged / "data" / "profiles.toml"),
     )
-    return _configure(ruleset, config)
 
 
 def load_rule(path: Path) -> RuleSpec:
