@@ -16,6 +16,11 @@ import sys
 
 from lint.errors import InputError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
 
 class Regex:
     """A regex kept as its source and compiled once, on first use.
@@ -60,6 +65,20 @@ class Regex:
     def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """As :meth:`re.Pattern.fullmatch`."""
         return self.compiled.fullmatch(text, pos, endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        """As :meth:`re.Pattern.finditer`."""
+        return self.compiled.finditer(text, pos, endpos)
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        """As :meth:`re.Pattern.findall`."""
+        return self.compiled.findall(text, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        """As :meth:`re.Pattern.sub`."""
+        return self.compiled.sub(repl, text, count)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Regex):

@@ -31,6 +31,7 @@ from lint.checks.cp_signature import patch_author
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -42,8 +43,8 @@ KIND = "cp-author"
 TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
-_SIGN_OFF = re.compile(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
-_SUBADDRESS = re.compile(r"(\S+)\+\S+(@.*)")
+_SIGN_OFF = Regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
+_SUBADDRESS = Regex(r"(\S+)\+\S+(@.*)")
 _MISMATCH = {
     2: "email comments mismatch",
     3: "email name mismatch",

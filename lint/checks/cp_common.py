@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from lint.model import TextLine
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.model import Patch
 
-_SIGN_OFF = re.compile(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = Regex(r"\s*signed-off-by:", re.IGNORECASE)
 _SIGN_OFF_FIRST = frozenset("sS \t\f\v")
 
 
@@ -59,7 +60,7 @@ def commit_log_text(patch: Patch) -> str:
 
 # Pasted kernel output: checkpatch stops judging line length and commit ids from such a
 # line up to the next blank one (logs are quoted verbatim so they can be searched for).
-_STACK_DUMP_START = re.compile(
+_STACK_DUMP_START = Regex(
     r"^\s*(?:WARNING:|BUG:)"
     r"|^\s*\[\s*\d+\.\d{6,6}\s*\]"
     r"|^\s*\[<[0-9a-fA-F]{8,}>\]"
@@ -132,18 +133,18 @@ def balanced_parens(text: str, start: int) -> int:
 
 # --- e-mail addresses, as checkpatch's parse_email/format_email ---------------------------
 
-_ANGLE_FORM = re.compile(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE_ANGLE = re.compile(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE = re.compile(r"(\S+@\S+)(.*)$", re.DOTALL)
-_QUOTED = re.compile(r'"(.+)"')
-_MUST_QUOTE = re.compile(r"[^\w \-]", re.ASCII)
-_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
-_EDGE_QUOTES = re.compile(r'^"|"$')
-_EDGE_ANGLES = re.compile(r"^<|>$")
-_WHOLE_ANGLED = re.compile(r"<[^>]+>")
-_TRAILING_JUNK = re.compile(r'[.,"]+$')
+_ANGLE_FORM = Regex(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE_ANGLE = Regex(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE = Regex(r"(\S+@\S+)(.*)$", re.DOTALL)
+_QUOTED = Regex(r'"(.+)"')
+_MUST_QUOTE = Regex(r"[^\w \-]", re.ASCII)
+_UNESCAPED_QUOTE = Regex(r'(?<!\\)"')
+_EDGE_QUOTES = Regex(r'^"|"$')
+_EDGE_ANGLES = Regex(r"^<|>$")
+_WHOLE_ANGLED = Regex(r"<[^>]+>")
+_TRAILING_JUNK = Regex(r'[.,"]+$')
 # "Plain Name <addr@host>": by far the most common form, parsed without the general path.
-_PLAIN = re.compile(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
+_PLAIN = Regex(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
 
 
 @record

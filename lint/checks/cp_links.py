@@ -34,6 +34,7 @@ from lint.checks.cp_common import (
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -53,10 +54,10 @@ TYPES = frozenset(
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _LINK_TAGS = ("Link:", "Closes:")
-_TAG_THEN_URL = re.compile(r"^\s*(\w+:)\s*http", re.ASCII)
-_TAG_THEN_VALUE = re.compile(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
-_VERSION_TAG = re.compile(r"^v(?:ersion)?\d+", re.IGNORECASE)
-_OBSOLETE_ARCHIVE = re.compile(
+_TAG_THEN_URL = Regex(r"^\s*(\w+:)\s*http", re.ASCII)
+_TAG_THEN_VALUE = Regex(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
+_VERSION_TAG = Regex(r"^v(?:ersion)?\d+", re.IGNORECASE)
+_OBSOLETE_ARCHIVE = Regex(
     r"http.*\b(?i:freedesktop\.org/archives/dri-devel|lists\.infradead\.org|lkml\.org"
     r"|mail-archive\.com|mailman\.alsa-project\.org/pipermail|marc\.info"
     r"|ozlabs\.org/pipermail|spinics\.net)"

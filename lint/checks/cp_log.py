@@ -29,6 +29,7 @@ from lint.checks.cp_common import after_headers_text, commit_log, commit_log_tex
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -49,12 +50,12 @@ TYPES = frozenset(
 )
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
-_DIFF_COMMAND = re.compile(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
-_DIFF_HEADER = re.compile(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
-_HUNK_HEADER = re.compile(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
-_CHANGE_ID = re.compile(r"^\s*change-id:", re.IGNORECASE)
-_TOOL_SUBJECT = re.compile(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
-_PLACEHOLDER = re.compile(r"(?:SUBJECT|BLURB) HERE")
+_DIFF_COMMAND = Regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
+_DIFF_HEADER = Regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
+_HUNK_HEADER = Regex(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
+_CHANGE_ID = Regex(r"^\s*change-id:", re.IGNORECASE)
+_TOOL_SUBJECT = Regex(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
+_PLACEHOLDER = Regex(r"(?:SUBJECT|BLURB) HERE")
 
 
 @record

@@ -25,7 +25,6 @@ The fix appends ``()`` to every bare mention on the line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -46,9 +45,9 @@ KIND = "function-refs"
 
 # A C identifier that is not part of a path, a member access, a macro
 # argument list or a longer word; "struct foo" names a type.
-_WORD = re.compile(r"[A-Za-z_]\w*")
-_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
-_NAME = re.compile(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
+_WORD = Regex(r"[A-Za-z_]\w*")
+_CALL = Regex(r"([A-Za-z_]\w*)\s*\(")
+_NAME = Regex(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
 
 
 @record

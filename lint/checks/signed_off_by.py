@@ -28,6 +28,7 @@ from lint.checks.cp_common import after_headers
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 KIND = "signed-off-by"
 
-_SIGN_OFF = re.compile(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = Regex(r"\s*signed-off-by:", re.IGNORECASE)
 
 
 @record

@@ -23,7 +23,6 @@ Parameters:
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
 KIND = "subject-mood"
 
-_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_FIRST_WORD = Regex(r"[A-Za-z][A-Za-z'-]*")
 
 
 @record

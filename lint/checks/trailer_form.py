@@ -27,6 +27,7 @@ from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
 from lint.errors import InputError
 from lint.record import record
+from lint.regex import Regex
 
 if TYPE_CHECKING:
     from lint.conditions import Trigger
@@ -37,16 +38,14 @@ if TYPE_CHECKING:
 KIND = "trailer-form"
 ASPECTS = ("combined", "stable", "lore")
 
-_COMBINED = re.compile(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
-_STABLE = re.compile(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
-_STABLE_LINE = re.compile(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_COMBINED = Regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
+_STABLE = Regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_STABLE_LINE = Regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
 # "<stable@vger.kernel.org> [6.9+]", "stable@vger.kernel.org v6.9+", "... 6.1.x":
 # a version written after the address but not as a "# ..." comment.
-_STABLE_VERSION = re.compile(
-    r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$"
-)
-_LORE = re.compile(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
-_LKML_REDIRECT = re.compile(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
+_STABLE_VERSION = Regex(r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$")
+_LORE = Regex(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
+_LKML_REDIRECT = Regex(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
 
 
 @record
