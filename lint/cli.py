@@ -261,8 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fix": cmd_fix,
         "hook": cmd_hook,
     }
-    parser = build_parser(handlers)
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(handlers, arguments).parse_args(arguments)
     from lint.errors import InputError
 
     try:

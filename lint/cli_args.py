@@ -8,8 +8,12 @@ sub-commands themselves are in :mod:`lint.cli`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 """A sub-command: takes the parsed arguments, returns the exit status."""
@@ -39,8 +43,15 @@ See every rule and why it exists with `patchlens rules` and `patchlens rules ID`
 exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input or config."""
 
 
-def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
-    """The argument parser of every sub-command; ``handlers`` run them, by name."""
+def build_parser(
+    handlers: Mapping[str, Handler], argv: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser of the sub-commands; ``handlers`` run them, by name.
+
+    With ``argv`` naming a sub-command, only that one is built: a git hook runs
+    ``patchlens`` on every mail, and building every sub-command's options cost it
+    more than reading the patch. Otherwise (``--help``, a typo) all of them are.
+    """
     parser = argparse.ArgumentParser(
         prog="patchlens",
         description=DESCRIPTION,
@@ -48,7 +59,23 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"patchlens {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    named = next((arg for arg in argv or () if not arg.startswith("-")), None)
+    builders = {
+        "lint": _add_lint,
+        "parse": _add_parse,
+        "explain": _add_explain,
+        "rules": _add_rules,
+        "fix": _add_fix,
+        "hook": _add_hook,
+        "bot": _add_bot,
+    }
+    for name, add in builders.items():
+        if named is None or named == name or named not in builders:
+            add(commands, handlers)
+    return parser
 
+
+def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
     lint = commands.add_parser(
         "lint",
         help="check patches, series, threads or a git range against the rulebook",
@@ -134,6 +161,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     )
     lint.set_defaults(handler=handlers["lint"])
 
+
+def _add_parse(commands: Any, handlers: Mapping[str, Handler]) -> None:
     parse = commands.add_parser(
         "parse",
         help="print the model of each message (subject, changelog, trailers, diff) as JSON",
@@ -145,6 +174,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     parse.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
     parse.set_defaults(handler=handlers["parse"])
 
+
+def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
     explain = commands.add_parser(
         "explain",
         help="gather a patch, series or thread and its reviews into one explainer document",
@@ -159,6 +190,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     explain.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
     explain.set_defaults(handler=handlers["explain"])
 
+
+def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
     rules = commands.add_parser(
         "rules",
         help="list every rule, or explain one",
@@ -172,6 +205,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     rules.add_argument("-C", dest="directory", type=Path, default=None, help=argparse.SUPPRESS)
     rules.set_defaults(handler=handlers["rules"])
 
+
+def _add_fix(commands: Any, handlers: Mapping[str, Handler]) -> None:
     fix = commands.add_parser(
         "fix",
         help="write a copy of a patch with the mechanical fixes applied",
@@ -200,6 +235,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     fix.add_argument("--scissors", action="store_true", help=argparse.SUPPRESS)
     fix.set_defaults(handler=handlers["fix"])
 
+
+def _add_hook(commands: Any, handlers: Mapping[str, Handler]) -> None:
     hook = commands.add_parser(
         "hook",
         help="install, remove or show the git hooks (sendemail-validate, commit-msg)",
@@ -215,10 +252,11 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     hook.add_argument("-C", dest="directory", type=Path, default=None, metavar="DIR")
     hook.set_defaults(handler=handlers["hook"])
 
-    from lint.bot import add_parser as add_bot_parser  # light: the bot's work loads lazily
+
+def _add_bot(commands: Any, handlers: Mapping[str, Handler]) -> None:
+    from lint.bot import add_parser as add_bot_parser  # the bot's work loads lazily
 
     add_bot_parser(commands)
-    return parser
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
