@@ -88,6 +88,47 @@ class Progress:
             self._stream.flush()
 
 
+class Spool:
+    """Text written piece by piece and read back once, in memory until it grows large.
+
+    A report of a few patches stays in memory; past :attr:`LIMIT` characters it moves
+    to an unnamed temporary file, so a run over a 1 GB mbox holds at most that much.
+    """
+
+    LIMIT = 1 << 20
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._size = 0
+        self._file: TextIO | None = None
+
+    def write(self, text: str) -> None:
+        if self._file is not None:
+            self._file.write(text)
+            return
+        self._pieces.append(text)
+        self._size += len(text)
+        if self._size > self.LIMIT:
+            import tempfile
+
+            # Closed in chunks(): the spool lives as long as the run.
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            self._file.write("".join(self._pieces))
+            self._pieces = []
+
+    def chunks(self) -> Iterator[str]:
+        """Everything written, in order, a megabyte at a time; the spool is then empty."""
+        if self._file is None:
+            yield "".join(self._pieces)
+            self._pieces = []
+            return
+        spool, self._file = self._file, None
+        spool.seek(0)
+        while chunk := spool.read(self.LIMIT):
+            yield chunk
+        spool.close()
+
+
 class ReportSink:
     """Collects the reports of a lint run in constant memory where the format allows.
 
@@ -100,18 +141,12 @@ class ReportSink:
     STREAMED = ("text", "terse", "github", "b4")
 
     def __init__(self, args: argparse.Namespace) -> None:
-        import tempfile
         from collections import Counter
 
         self._args = args
         self._format: str = args.format
         self._colour = args.format == "text" and use_colour(args.color, args.output)
-        # Closed in render(); the spool lives as long as the run, not one block.
-        self._spool = (
-            tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-            if self._format in self.STREAMED
-            else None
-        )
+        self._spool = Spool() if self._format in self.STREAMED else None
         self._blocks = 0
         self.kept: list[PatchReport] = []
         self.counts: Counter[str] = Counter()
@@ -198,11 +233,7 @@ class ReportSink:
         if self._spool is None:
             yield self._render_document(ruleset)
             return
-        spool = self._spool
-        spool.seek(0)
-        while chunk := spool.read(1 << 20):
-            yield chunk
-        spool.close()
+        yield from self._spool.chunks()
         if self._format == "text":
             yield self.summary().text + "\n"
 
