@@ -94,7 +94,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             f"{path}:{found.group(1)}:{found.group(2)}",
             f"TOML syntax error: {reason} (line {found.group(1)}, column {found.group(2)})",
         ) from None
-    store_table(entry, table)
+    store_table(entry, table, data)
     return table
 
 

@@ -3,7 +3,8 @@
 Every run reads some fifty rule files; parsing them with :mod:`tomllib` costs a
 git hook more than linting one patch does. The parsed tables are kept with
 :mod:`marshal` under ``$XDG_CACHE_HOME/patchlens`` (or ``~/.cache/patchlens``),
-named by a hash of the file's bytes, so an edited file is simply a new entry.
+named by a checksum of the file's bytes and holding them, so an edited file is
+simply a new entry.
 Validation still runs on every load: only the TOML parsing is saved. Any
 problem with the cache (unwritable, corrupt, a table marshal cannot hold)
 falls back to parsing, silently. ``PATCHLENS_NO_CACHE=1`` turns it off.
@@ -11,14 +12,14 @@ falls back to parsing, silently. ``PATCHLENS_NO_CACHE=1`` turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
-_FORMAT = f"toml-{sys.version_info[0]}.{sys.version_info[1]}-1"
+_FORMAT = f"toml-{sys.version_info[0]}.{sys.version_info[1]}-2"
 """marshal's format belongs to the Python version: one folder per version."""
 
 
@@ -35,20 +36,22 @@ def cached_table(data: bytes) -> tuple[Path | None, dict[str, Any] | None]:
     folder = cache_dir()
     if folder is None:
         return None, None
-    entry = folder / f"{hashlib.blake2b(data, digest_size=16).hexdigest()}.marshal"
+    # The name is a checksum; the entry holds the file's bytes too, and is used only
+    # when they are equal, so a checksum collision costs a parse, never a wrong table.
+    entry = folder / f"{zlib.crc32(data):08x}-{len(data)}.marshal"
     try:
-        table = marshal.loads(entry.read_bytes())
+        stored, table = marshal.loads(entry.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return entry, None
-    return entry, table if isinstance(table, dict) else None
+    return entry, table if stored == data and isinstance(table, dict) else None
 
 
-def store_table(entry: Path | None, table: dict[str, Any]) -> None:
-    """Keep ``table`` at ``entry`` (written atomically); never fails the run."""
+def store_table(entry: Path | None, table: dict[str, Any], data: bytes) -> None:
+    """Keep ``table``, parsed from ``data``, at ``entry`` (written atomically); never fails."""
     if entry is None:
         return
     try:
-        payload = marshal.dumps(table)
+        payload = marshal.dumps((data, table))
     except ValueError:  # a TOML datetime: marshal cannot hold it, parse it each time
         return
     try:

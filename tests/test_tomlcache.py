@@ -73,3 +73,15 @@ def test_an_unwritable_cache_is_not_an_error(
     rule = tmp_path / "r.toml"
     rule.write_text('id = "r"\n')
     assert read_toml(rule) == {"id": "r"}
+
+
+def test_an_entry_for_other_bytes_is_not_used(tmp_path: Path) -> None:
+    rule = tmp_path / "r.toml"
+    rule.write_text('id = "r"\n')
+    read_toml(rule)
+    (entry,) = entries(tmp_path)
+    # An entry under the same name made from other bytes (a checksum collision).
+    import marshal
+
+    entry.write_bytes(marshal.dumps((b'id = "x"\n', {"id": "x"})))
+    assert read_toml(rule) == {"id": "r"}
