@@ -15,12 +15,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lint.cli_args import Handler, build_parser
 from lint.cli_output import Progress, ReportSink, emit, write_atomically
 from lint.record import replace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.config import Config
     from lint.model import RawMail

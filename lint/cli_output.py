@@ -12,9 +12,11 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from lint.diagnostic import Diagnostic
     from lint.report import Summary
     from lint.ruleset import Ruleset

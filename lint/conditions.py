@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Protocol
 
 from lint.errors import InputError
 from lint.model import ChangedLine, FileDiff, Patch
 from lint.record import record
 from lint.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 SIDES = ("added", "removed", "changed")
 LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
@@ -49,16 +52,18 @@ class Trigger:
     """Input line of the diff line that matched, 0 when not a line match."""
 
 
-class Condition(Protocol):
-    """A compiled trigger."""
+if TYPE_CHECKING:
 
-    def matches(self, patch: Patch) -> Trigger | None:
-        """The reason ``patch`` satisfies this condition, or ``None``."""
-        ...
+    class Condition(Protocol):
+        """A compiled trigger: every record below is one."""
 
-    def describe(self) -> str:
-        """The condition in words, for documentation and ``not`` reasons."""
-        ...
+        def matches(self, patch: Patch) -> Trigger | None:
+            """The reason ``patch`` satisfies this condition, or ``None``."""
+            ...
+
+        def describe(self) -> str:
+            """The condition in words, for documentation and ``not`` reasons."""
+            ...
 
 
 @record

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from lint.diagnostic import Severity
 from lint.errors import InputError
 from lint.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAME = ".patchlens.toml"
 """File name looked for at the top of the git repository."""

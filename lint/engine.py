@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.commits import CommitResolver
     from lint.kernel.pinning import PinningView

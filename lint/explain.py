@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from lint.engine import CheckContext, is_linted, run
 from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
@@ -32,6 +31,7 @@ from lint.resources import resource_dir
 from lint.ruleset import Ruleset, RuleSpec
 from lint.thread import MessageSummary, group_threads, summarize
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup

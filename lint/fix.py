@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lint.errors import InputError
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Fix
     from lint.engine import CheckContext

@@ -26,10 +26,10 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Severity
     from lint.model import Patch

@@ -7,9 +7,12 @@ checkout they sit beside the package at the project root.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-ResourceName = Literal["rules", "templates"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ResourceName = Literal["rules", "templates"]
 
 
 def resource_dir(name: ResourceName) -> Path:

@@ -29,10 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 from lint.checks import KINDS
-from lint.conditions import Condition, compile_condition
+from lint.conditions import compile_condition
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
 from lint.errors import InputError
@@ -40,6 +39,12 @@ from lint.record import MISSING, field, record, replace
 from lint.record import fields as record_fields
 from lint.regex import Regex
 from lint.resources import resource_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from lint.conditions import Condition
 
 RULE_PROFILES = ("all", "tip", "kernel")
 _RULE_KEYS = frozenset(

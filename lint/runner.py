@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING
 
 from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
@@ -20,6 +19,7 @@ from lint.record import record
 from lint.ruleset import Ruleset
 from lint.thread_candidates import is_thread_candidate
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import Future
 

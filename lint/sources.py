@@ -33,11 +33,14 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from lint.errors import InputError
 from lint.model import RawMail
 from lint.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 """Largest single message accepted; a patch mail is rarely above a few MiB."""

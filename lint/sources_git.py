@@ -18,12 +18,12 @@ from collections.abc import Iterator, Sequence
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lint.errors import InputError
 from lint.model import RawMail
 from lint.sources import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from git import Repo
 

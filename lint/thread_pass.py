@@ -14,7 +14,6 @@ thread rules, and :meth:`merge` folds the findings into the reports.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
@@ -26,6 +25,7 @@ from lint.thread_candidates import is_thread_candidate
 
 __all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.thread import MessageSummary
 

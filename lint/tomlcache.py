@@ -17,7 +17,10 @@ import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _FORMAT = f"toml-{sys.version_info[0]}.{sys.version_info[1]}-2"
 """marshal's format belongs to the Python version: one folder per version."""

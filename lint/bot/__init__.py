@@ -17,9 +17,11 @@ import argparse
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, BinaryIO, TextIO
+
     from lint.bot.config import BotConfig
     from lint.bot.state import StatusReport
 

@@ -50,11 +50,14 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from lint.config import read_toml
 from lint.errors import InputError
 from lint.record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 OWN_HEADER = "X-Patchlens-Bot"
 """Header the bot sets on every mail it sends; mail carrying it is never answered."""

@@ -25,13 +25,15 @@ from email.policy import compat32
 from email.utils import formataddr, getaddresses
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.errors import InputError
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lint.engine import CheckContext
     from lint.model import DecodedMail, Patch
     from lint.ruleset import Ruleset

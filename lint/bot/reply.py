@@ -17,14 +17,16 @@ import hashlib
 from collections.abc import Sequence
 from email.header import Header
 from email.utils import formataddr, formatdate, getaddresses
-from typing import TYPE_CHECKING, Any
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.bot.intake import Arrival, Finding
 from lint.bot.series import describe_missing, head, part_number
 from lint.record import field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lint.diagnostic import Diagnostic
     from lint.model import Patch
     from lint.ruleset import Ruleset

@@ -27,7 +27,6 @@ run each.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
@@ -35,6 +34,7 @@ from lint.diagnostic import Diagnostic, Fix
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.commits import CommitResolver, Resolution
     from lint.conditions import Trigger

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import after_headers, parse_email, same_email_addresses
 from lint.checks.cp_signature import patch_author
@@ -33,6 +32,7 @@ from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
     after_headers,
@@ -47,6 +46,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.commits import CommitResolver
     from lint.conditions import Trigger

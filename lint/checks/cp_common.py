@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from lint.model import TextLine
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.model import Patch
 

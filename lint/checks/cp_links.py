@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
     after_headers,
@@ -36,6 +35,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

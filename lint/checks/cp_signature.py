@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import (
     Email,
@@ -43,6 +42,7 @@ from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

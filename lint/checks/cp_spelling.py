@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
@@ -34,6 +33,7 @@ from lint.record import record
 from lint.regex import Regex
 from lint.spelling import Dictionary, choose_dictionary, phrase_index
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from lint.diagnostic import Diagnostic, Fix, Location
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
 
 CheckFunction = Callable[
-    ["Patch", "RuleSpec", Any, "Trigger | None", "CheckContext"], Iterator[Diagnostic]
+    ["Patch", "RuleSpec", "Any", "Trigger | None", "CheckContext"], Iterator[Diagnostic]
 ]
 """``check(patch, rule, params, trigger, context)``: yields the rule's findings on one patch.
 

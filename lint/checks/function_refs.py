@@ -26,7 +26,6 @@ The fix appends ``()`` to every bare mention on the line.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
@@ -35,6 +34,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -9,10 +9,9 @@ subjects that git would write unencoded and unfolded on one line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lint.diagnostic import Fix
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.model import Patch, TextLine
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.cp_common import commit_log, part_of, stack_dump_flags
 from lint.checks.finding import finding
@@ -40,6 +39,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

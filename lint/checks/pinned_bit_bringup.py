@@ -22,7 +22,6 @@ Parameters:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
@@ -32,6 +31,7 @@ from lint.kernel.pinning import PinningFinding, PinningView, analyse, rulebook_v
 from lint.record import field, record
 from lint.resources import resource_dir
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -23,11 +23,11 @@ Parameters:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from lint.diagnostic import Diagnostic, Location
 from lint.record import record, replace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

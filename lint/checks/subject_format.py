@@ -29,7 +29,6 @@ Cover letters are never linted, so their ``[PATCH 0/N]`` subjects are free.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
@@ -37,6 +36,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
@@ -32,6 +31,7 @@ from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -23,12 +23,12 @@ patch, at the first tag out of place, with the reordered block as its fix.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

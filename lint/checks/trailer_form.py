@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic, Fix
@@ -29,6 +28,7 @@ from lint.errors import InputError
 from lint.record import record
 from lint.regex import Regex
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from lint.config import read_toml
 from lint.errors import InputError
 from lint.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _TOP_KEYS = frozenset({"scope", "pinning", "bit", "changelog", "bringup", "tree"})
 

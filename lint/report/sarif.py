@@ -21,12 +21,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import quote
 
 from lint.diagnostic import Diagnostic, Severity
 from lint.ruleset import Ruleset
 from lint.runner import PatchReport
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "patchlens/v1"
