@@ -287,8 +287,18 @@ def summarize(
 
 
 def group_threads(summaries: Iterable[MessageSummary]) -> tuple[Thread, ...]:
-    """Group messages into threads (see the module docstring), in order of first message."""
-    messages = list(summaries)
+    """Group messages into threads (see the module docstring), in order of first message.
+
+    A message given twice (one Message-ID: a mail cross-posted to two lists, as lei or
+    an archive may deliver it) counts once, as its first copy.
+    """
+    messages: list[MessageSummary] = []
+    seen: set[str] = set()
+    for m in summaries:
+        if m.message_id and m.message_id in seen:
+            continue
+        seen.add(m.message_id)
+        messages.append(m)
     parent = _Forest()
     known = {m.message_id for m in messages if m.message_id}
     for m in messages:

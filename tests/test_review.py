@@ -170,6 +170,20 @@ def test_lint_command_reports_the_dropped_section_at_v2(
     assert "SEV Background" in out
 
 
+def test_a_thread_delivered_twice_gets_its_findings_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each copy of a review once made every copy of v2 report it: quadratic output."""
+    path = CASES / "fail-dropped-section.mbox"
+    main(["lint", "--format", "terse", "--types", "review-followup", str(path)])
+    once = capsys.readouterr().out.splitlines()
+    twice = tmp_path / "twice.mbox"
+    twice.write_bytes(path.read_bytes() * 2)
+    main(["lint", "--format", "terse", "--types", "review-followup", str(twice)])
+    found = capsys.readouterr().out.splitlines()
+    assert once and found == [line.replace(str(path), str(twice)) for line in once]
+
+
 def test_lint_command_is_clean_on_the_example_thread(capsys: pytest.CaptureFixture[str]) -> None:
     paths = [str(EXAMPLE / n) for n in ("v1-0001.patch", "review.eml", "v2-0001.patch")]
     assert main(["lint", "--format", "terse", "--types", "review-followup", *paths]) == 0

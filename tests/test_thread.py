@@ -121,6 +121,17 @@ def test_example_series_mbox() -> None:
     assert targets == ["[PATCH 0/3]", "[PATCH 2/3]"]
 
 
+def test_a_message_delivered_twice_counts_once(tmp_path: Path) -> None:
+    """lei and list archives may deliver a cross-posted mail twice: one Message-ID."""
+    once = (ROOT / "examples" / "series" / "thread.mbox").read_bytes()
+    twice = tmp_path / "twice.mbox"
+    twice.write_bytes(once * 2)
+    raws = list(open_input(str(twice)))
+    (thread,) = group_threads(summarize(p, i) for i, p in enumerate(read_patches(raws)))
+    assert [len(p.patches) for p in thread.postings] == [3, 3]
+    assert len(thread.reviews) == 2
+
+
 def test_every_thread_of_the_real_data_assembles_and_renders(shared_data: Path) -> None:
     import sys
 
