@@ -15,10 +15,10 @@ checkpatch's GIT_COMMIT_ID/UNKNOWN_COMMIT_ID/BAD_FIXES_TAG counterparts).
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 ABBREV = 12
 """Hex digits of a commit id in a reference (submitting-patches.rst: "at least 12")."""
 
-_HEX = re.compile(r"[0-9a-fA-F]{4,40}")
+_HEX = compile_regex(r"[0-9a-fA-F]{4,40}")
 
 
 class Status(Enum):

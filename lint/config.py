@@ -20,9 +20,9 @@ naming the file and the key, never a silently ignored setting.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.diagnostic import Severity
 from lint.errors import InputError
 from lint.record import record
@@ -39,7 +39,7 @@ PROFILES = ("auto", "tip", "kernel")
 rules (Documentation/process/maintainer-tip.rst); ``kernel`` = everything else;
 ``auto`` = pick per patch from its subject prefix."""
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = compile_regex(r"\(at line (\d+), column (\d+)\)$")
 
 
 @record

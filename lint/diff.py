@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lint.compilecache import compile_regex
 from lint.model import ChangedLine, Diff, FileDiff, FileStatus, Hunk
 from lint.record import record
 
-_HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
+_HUNK_HEADER = compile_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _DEV_NULL = "/dev/null"
 
 
@@ -405,19 +406,19 @@ def _build_hunk(raw: _RawHunk, c_like: bool, numbers: Sequence[int]) -> Hunk:
 # label or a macro.  Only C and assembler sources are looked at.
 C_LIKE_SUFFIXES = (".c", ".h", ".S", ".s", ".cc", ".cpp", ".cxx", ".hh", ".hpp")
 
-_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
-_FIRST_ARGUMENT = re.compile(r"\(\s*([A-Za-z_]\w*)\s*[,)]")
+_CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
+_FIRST_ARGUMENT = compile_regex(r"\(\s*([A-Za-z_]\w*)\s*[,)]")
 # Assembler entry points (include/linux/linkage.h) and the macros that
 # define C functions under another name (IDT entries, system calls).
-_ASM_START = re.compile(
+_ASM_START = compile_regex(
     r"(?:SYM_(?:FUNC|CODE|TYPED_FUNC)_START\w*|SYM_INNER_LABEL\w*|ENTRY|GLOBAL)\(\s*(\w+)"
 )
-_ASM_END = re.compile(r"(?:SYM_(?:FUNC|CODE)_END\w*|END|ENDPROC)\(")
-_DEFINER = re.compile(
+_ASM_END = compile_regex(r"(?:SYM_(?:FUNC|CODE)_END\w*|END|ENDPROC)\(")
+_DEFINER = compile_regex(
     r"(?:DEFINE_IDTENTRY\w*|DEFINE_FREDENTRY\w*|(?:COMPAT_)?SYSCALL(?:32)?_DEFINE\d*)"
     r"\(\s*(\w+)"
 )
-_MACRO = re.compile(r"[A-Z][A-Z0-9_]*")
+_MACRO = compile_regex(r"[A-Z][A-Z0-9_]*")
 # Annotations that take arguments and sit before or after the name.
 _ANNOTATIONS = frozenset(
     {

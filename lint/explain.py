@@ -22,6 +22,7 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
+from lint.compilecache import compile_regex
 from lint.engine import CheckContext, is_linted, run
 from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
 from lint.model import Patch, RawMail
@@ -42,9 +43,9 @@ WRAP = 75
 
 # Characters CommonMark gives a meaning to anywhere in a line; escaping each keeps
 # mail text literal. At the start of a line, list, heading and rule markers too.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&])")
-_MD_LINE_START = re.compile(r"^([-+=])", re.MULTILINE)
-_MD_ORDERED = re.compile(r"^(\d+)([.)])", re.MULTILINE)
+_MD_SPECIAL = compile_regex(r"([\\`*_{}\[\]<>#!|~&])")
+_MD_LINE_START = compile_regex(r"^([-+=])", re.MULTILINE)
+_MD_ORDERED = compile_regex(r"^(\d+)([.)])", re.MULTILINE)
 
 
 @record

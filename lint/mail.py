@@ -17,8 +17,7 @@ writes, the input line it came from.  git's quirks are kept on purpose, because
 Git's own warnings and errors become :attr:`DecodedMail.problems`.
 """
 
-import re
-
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.mailheaders import SPACE, clean_subject, cleanup_space, decode_words, parse_author
 from lint.mailinfo_scan import DATE, FROM, SUBJECT, MailinfoScan
@@ -26,7 +25,7 @@ from lint.model import DecodedMail, RawMail
 
 __all__ = ["clean_subject", "decode"]
 
-_ANGLE_ID = re.compile(r"<[^<>]*>")
+_ANGLE_ID = compile_regex(r"<[^<>]*>")
 
 
 def _c_string(value: bytes) -> bytes:

@@ -312,7 +312,11 @@ def _compile_init(cls: type) -> Callable[..., None]:
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n " + "\n ".join(body or ["pass"])
-    exec(source, scope)  # source built above from the class's own field names
+    from lint.compilecache import compile_code
+
+    exec(
+        compile_code(source, "<record>"), scope
+    )  # source built above from the class's own field names
     init: Callable[..., None] = scope["__init__"]  # type: ignore[assignment]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from lint.changelog import parse_changelog
+from lint.compilecache import compile_regex
 from lint.model import Patch, Section, TextLine
 from lint.record import record
 
@@ -31,26 +32,26 @@ OFFERED_KEYS = (
     "Suggested-by",
     "Co-developed-by",
 )
-_OFFERED = re.compile(
+_OFFERED = compile_regex(
     r"\s*(" + "|".join(OFFERED_KEYS) + r"):\s+(\S[^<>]*<[^<>@\s]+@[^<>\s]+>)\s*", re.IGNORECASE
 )
 # "On Mon, 3 Nov 2026, Mira Castell wrote:" / "Mira Castell <m@x> writes:".
-_ATTRIBUTION = re.compile(r".*\b(wrote|writes|said)\s*:\s*")
-_QUOTE = re.compile(r"\s?>")
+_ATTRIBUTION = compile_regex(r".*\b(wrote|writes|said)\s*:\s*")
+_QUOTE = compile_regex(r"\s?>")
 # A request names a changelog section: "please add a '== FRED Background ==' section",
 # "please write a Problem section", "the changelog needs an SEV Background section".
-_SECTION_REQUEST = re.compile(
+_SECTION_REQUEST = compile_regex(
     r"(?i)\b(?:please\s+(?:add|write|include|put\s+in)|needs?|missing|lacks?|want)\s+"
     r"(?:a|an|the|some)?\s*['\"`]?(?:==\s*)?(?P<title>[A-Za-z][\w/-]*(?:\s+[A-Za-z][\w/-]*){0,3}?)"
     r"(?:\s*==)?['\"`]?\s+section\b"
 )
 # "needs a Fixes: tag", "please add a Fixes tag", "missing Cc: stable".
-_TAG_REQUEST = re.compile(
+_TAG_REQUEST = compile_regex(
     r"(?i)\b(?:please\s+add|needs?|missing|lacks?|add)\s+(?:a|an|the)?\s*"
     r"(?P<key>Fixes|Cc:\s*stable|Link|Closes|Reported-by)\b:?(?:\s+tag)?"
 )
-_PLEASE = re.compile(r"(?i)\bplease\b")
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_PLEASE = compile_regex(r"(?i)\bplease\b")
+_SENTENCE_END = compile_regex(r"(?<=[.?!])\s+")
 
 
 @record

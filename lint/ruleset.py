@@ -26,11 +26,11 @@ rules.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from pathlib import Path
 
 from lint.checks import KINDS
+from lint.compilecache import compile_regex
 from lint.conditions import compile_condition
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
@@ -52,8 +52,8 @@ _RULE_KEYS = frozenset(
     | {"params", "doc"}
 )
 _DOC_KEYS = frozenset({"rationale", "reference", "examples"})
-_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_CHECKPATCH = re.compile(r"[A-Z0-9_]+")
+_KEBAB = compile_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CHECKPATCH = compile_regex(r"[A-Z0-9_]+")
 
 
 @record

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.model import DecodedMail, RawMail
 
 MAX_LINE_BYTES = 1 << 20
 """No mail line is this long (RFC 5322 allows 998 bytes); a longer one is not mail."""
 
-_HEADER = re.compile(rb"[!-9;-~]+[ \t]*:")
+_HEADER = compile_regex(rb"[!-9;-~]+[ \t]*:")
 
 
 def _where(raw: RawMail, line: int) -> str:

@@ -34,6 +34,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.model import RawMail
 from lint.record import record
@@ -51,10 +52,10 @@ _MAX_FROM_LINE = 8192
 """A ``From `` line longer than this is body text, never a separator."""
 _WHITESPACE = b" \t\n\r\v\f"
 # RFC 5322 field name (printable ASCII except ':') followed by a colon.
-_HEADER = re.compile(rb"[!-9;-~]+:")
-_YEAR = re.compile(rb"[ \t\n\r\v\f]*([+-]?[0-9]+)")
+_HEADER = compile_regex(rb"[!-9;-~]+:")
+_YEAR = compile_regex(rb"[ \t\n\r\v\f]*([+-]?[0-9]+)")
 # mboxrd quoting: a writer adds one '>' to any line matching ^>*From .
-_GT_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
+_GT_FROM = compile_regex(rb"^>(>*From )", re.MULTILINE)
 _DIGITS = b"0123456789"
 
 

@@ -13,12 +13,12 @@ read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.model import RawMail
 from lint.sources import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
@@ -56,7 +56,7 @@ _FORMAT_PATCH = (
     "--src-prefix=a/",
     "--dst-prefix=b/",
 )
-_PATCH_TAG = re.compile(r"^\[PATCH[^\]]*\]\s*")
+_PATCH_TAG = compile_regex(r"^\[PATCH[^\]]*\]\s*")
 
 
 class _UnknownRevision(Exception):

@@ -7,9 +7,9 @@ unthreaded v1 patches costs one regex search per mail and nothing more.
 
 from __future__ import annotations
 
-import re
+from lint.compilecache import compile_regex
 
-_THREADED = re.compile(
+_THREADED = compile_regex(
     rb"(?im)^(?:in-reply-to|references):|^subject:.*(?:\bre:|\bv0*[2-9]|\bv\d\d)"
 )
 

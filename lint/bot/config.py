@@ -47,10 +47,10 @@ of ``repr()``, so that no log line or traceback can show them.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.config import read_toml
 from lint.errors import InputError
 from lint.record import field, record
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 OWN_HEADER = "X-Patchlens-Bot"
 """Header the bot sets on every mail it sends; mail carrying it is never answered."""
 
-_CONTEXT = re.compile(r"[-a-zA-Z0-9_]+")
+_CONTEXT = compile_regex(r"[-a-zA-Z0-9_]+")
 
 
 @record

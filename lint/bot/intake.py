@@ -17,7 +17,6 @@ name) already recorded and only moves it.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from contextlib import suppress
 from email.parser import BytesHeaderParser
@@ -27,6 +26,7 @@ from io import BytesIO
 from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.record import record
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from lint.model import DecodedMail, Patch
     from lint.ruleset import Ruleset
 
-_MSGID = re.compile(r"<[^<>\s]+>")
-_LIST_ID = re.compile(r"<([^<>\s]+)>")
+_MSGID = compile_regex(r"<[^<>\s]+>")
+_LIST_ID = compile_regex(r"<([^<>\s]+)>")
 
 
 @record

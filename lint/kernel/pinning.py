@@ -20,6 +20,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 
+from lint.compilecache import compile_regex
 from lint.kernel.facts import KernelFacts, MachineryItem
 from lint.model import ChangedLine, FileDiff, Hunk, Patch
 from lint.record import field, record
@@ -33,9 +34,9 @@ SETUP_CALL_DEPTH = 2
 # Strength of a reason, for picking the one a finding reports.
 _KIND_ORDER = ("machinery", "bit", "setup-call", "setup")
 
-_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
-_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*$")
-_INERT = re.compile(r"\s*(?:\*|#|EXPORT_SYMBOL)")
+_CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")
+_COMMENT = compile_regex(r"/\*.*?(?:\*/|$)|//.*$")
+_INERT = compile_regex(r"\s*(?:\*|#|EXPORT_SYMBOL)")
 
 
 @record

@@ -30,6 +30,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
+from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts
 from lint.kernel.pinning import FunctionSpan, PinningView, build_view
@@ -38,13 +39,13 @@ from lint.record import record
 CACHE_VERSION = 1
 
 # Comments, string and character literals: blanked, keeping their newlines.
-_NOISE = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL)
+_NOISE = compile_regex(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL)
 # Preprocessor lines with their backslash continuations (macro bodies hold braces).
-_DIRECTIVE = re.compile(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", re.MULTILINE)
-_BRACE = re.compile(r"[{}]")
-_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
-_NAME_BEFORE_PAREN = re.compile(r"([A-Za-z_]\w*)\s*\($")
-_DEFINER = re.compile(
+_DIRECTIVE = compile_regex(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", re.MULTILINE)
+_BRACE = compile_regex(r"[{}]")
+_CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")
+_NAME_BEFORE_PAREN = compile_regex(r"([A-Za-z_]\w*)\s*\($")
+_DEFINER = compile_regex(
     r"\b(?:DEFINE_IDTENTRY\w*|DEFINE_FREDENTRY\w*|(?:COMPAT_)?SYSCALL(?:32)?_DEFINE\d*)"
     r"\(\s*(\w+)"
 )

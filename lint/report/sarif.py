@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.ruleset import Ruleset
 from lint.runner import PatchReport
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "patchlens/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
-_NUMBER = re.compile(r"\d+")
+_NUMBER = compile_regex(r"\d+")
 
 
 def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:
