@@ -1,7 +1,5 @@
 """``python -m lint`` runs the patchlens command line."""
 
-import sys
+from lint.cli import run
 
-from lint.cli import main
-
-sys.exit(main())
+run()

@@ -17,11 +17,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lint.cli_args import Handler, build_parser
-from lint.cli_output import Progress, ReportSink, emit, write_atomically
+from lint.cli_output import Progress, ReportSink, emit, leave, write_atomically
 from lint.record import replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from lint.config import Config
     from lint.model import RawMail
     from lint.pipeline import DecodeOptions
@@ -278,3 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
     return status
+
+
+def run() -> NoReturn:
+    """The ``patchlens`` command: :func:`main`, then a quick exit (:func:`leave`)."""
+    leave(main())

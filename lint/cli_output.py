@@ -15,7 +15,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import NoReturn, TextIO
 
     from lint.diagnostic import Diagnostic
     from lint.report import Summary
@@ -250,3 +250,26 @@ class ReportSink:
         if self._format == "b4-json":
             return b4.render_json(kept)
         return sarif.render(kept, ruleset, Path.cwd(), __import__("lint").__version__)
+
+
+def leave(status: int) -> NoReturn:
+    """End the process with ``status`` once output is flushed and exit handlers have run.
+
+    It skips what the interpreter does next, freeing every module and object one by
+    one: that cost a one-patch run about 8 ms, and a git hook runs on every mail. The
+    operating system reclaims the memory anyway.
+    """
+    import atexit
+    from contextlib import suppress
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`patchlens lint ... | head`)
+        pass
+    except OSError as err:  # a full disk under a redirected stdout
+        sys.stderr.write(f"patchlens: cannot write to standard output: {err.strerror or err}\n")
+        status = 2
+    with suppress(OSError):
+        sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(status)

@@ -389,4 +389,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from lint.cli_output import leave
+
+    leave(main())
