@@ -8,6 +8,8 @@ sub-commands themselves are in :mod:`lint.cli`.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -55,7 +57,7 @@ def build_parser(
     parser = argparse.ArgumentParser(
         prog="patchlens",
         description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_raw_formatter,
     )
     parser.add_argument("--version", action="version", version=f"patchlens {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -81,7 +83,7 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
         help="check patches, series, threads or a git range against the rulebook",
         description="Check each patch of INPUT against the rulebook and report findings.",
         epilog=LINT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_raw_formatter,
     )
     _add_input_arguments(lint)
     lint.add_argument(
@@ -165,6 +167,7 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_parse(commands: Any, handlers: Mapping[str, Handler]) -> None:
     parse = commands.add_parser(
         "parse",
+        formatter_class=_formatter,
         help="print the model of each message (subject, changelog, trailers, diff) as JSON",
         description="Print what patchlens reads in each message of INPUT, one JSON object a "
         "line (keys documented in docs/json.md). Tools and bots build on this.",
@@ -178,6 +181,7 @@ def _add_parse(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
     explain = commands.add_parser(
         "explain",
+        formatter_class=_formatter,
         help="gather a patch, series or thread and its reviews into one explainer document",
         description="Render one document per thread of INPUT: versions, people, background "
         "per topic (attributed), problem, fix, what changes, findings, tags and open review "
@@ -194,6 +198,7 @@ def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
     rules = commands.add_parser(
         "rules",
+        formatter_class=_formatter,
         help="list every rule, or explain one",
         description="Without ID: every rule with its checkpatch alias, severity, profile and "
         "summary. With ID (a rule id or a checkpatch type name): its rationale.",
@@ -209,6 +214,7 @@ def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_fix(commands: Any, handlers: Mapping[str, Handler]) -> None:
     fix = commands.add_parser(
         "fix",
+        formatter_class=_formatter,
         help="write a copy of a patch with the mechanical fixes applied",
         description="Lint INPUT (a file holding one message, or a folder of git format-patch "
         "files) and write it with every mechanical fix applied: the right Fixes: line, "
@@ -239,6 +245,7 @@ def _add_fix(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_hook(commands: Any, handlers: Mapping[str, Handler]) -> None:
     hook = commands.add_parser(
         "hook",
+        formatter_class=_formatter,
         help="install, remove or show the git hooks (sendemail-validate, commit-msg)",
         description="Manage patchlens's git hooks in the current repository "
         "(core.hooksPath honoured). Without hook names: both.",
@@ -257,6 +264,32 @@ def _add_bot(commands: Any, handlers: Mapping[str, Handler]) -> None:
     from lint.bot import add_parser as add_bot_parser  # the bot's work loads lazily
 
     add_bot_parser(commands)
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size()`` gives it.
+
+    argparse asks shutil, and importing shutil (with bz2, lzma and fnmatch) cost
+    every run, help or not, more than this does.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2  # argparse's own margin
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.HelpFormatter(prog, width=_columns())
+
+
+def _raw_formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, width=_columns())
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:

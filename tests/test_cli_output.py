@@ -71,3 +71,15 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path) -> None:
     )
     assert len(done.stdout) == 10
     assert "Traceback" not in done.stderr and "Exception" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", ["120", "", "junk"])
+def test_help_is_as_wide_as_argparse_would_make_it(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from lint.cli_args import _columns
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert _columns() == shutil.get_terminal_size().columns - 2
