@@ -5,7 +5,7 @@ install``, and times, in the same run and interleaved (this machine is
 noisy), the median wall time of:
 
   baseline   python -c pass               (the interpreter the hook runs)
-  hook       .git/hooks/sendemail-validate PATCH   (sh + python -P -m lint.hooks)
+  hook       .git/hooks/sendemail-validate PATCH   (sh + python -P -c ..., see hooks_install)
   lint       patchlens lint -q PATCH      (the CLI, for comparison)
 
 and prints each as a ratio to the baseline.  The target is hook <= 4x baseline.

@@ -31,6 +31,8 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from lint.diagnostic import Diagnostic, Severity
     from lint.model import Patch
     from lint.series import SeriesEntry
@@ -388,7 +390,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result.status
 
 
-if __name__ == "__main__":
+def run() -> NoReturn:
+    """What the installed hook scripts call: :func:`main`, then a quick exit."""
     from lint.cli_output import leave
 
     leave(main())
+
+
+if __name__ == "__main__":
+    run()

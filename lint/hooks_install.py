@@ -4,8 +4,8 @@ The hooks folder is the one git runs hooks from (``git rev-parse --git-path
 hooks``), so ``core.hooksPath`` is honoured exactly as git send-email does.
 
 A script we write names the interpreter that installed it by absolute path
-(``/home/me/.venv/bin/python -P -m lint.hooks ...``): it works from any shell,
-without ``patchlens`` on ``PATH`` or a venv activated.  ``-P`` keeps the
+(``/home/me/.venv/bin/python -P -c 'from lint.hooks import run; run()' ...``):
+it works from any shell, without ``patchlens`` on ``PATH`` or a venv activated.  ``-P`` keeps the
 repository's own folders off ``sys.path``, so a ``lint/`` folder in the tree
 being committed cannot stand in for patchlens.
 
@@ -73,6 +73,10 @@ def hooks_dir(cwd: Path) -> Path:
     return (cwd / done.stdout.strip()).resolve()
 
 
+RUN_HOOK = "from lint.hooks import run; run()"
+"""What a hook script has its Python run, followed by the hook's name and arguments."""
+
+
 def interpreter() -> str:
     """This Python by absolute path; a venv's ``bin/python`` symlink is kept, not resolved."""
     # Path.resolve() would follow the venv's symlink to the system Python and lose the venv.
@@ -82,7 +86,8 @@ def interpreter() -> str:
 def render_script(name: str, python: str, chained: Path | None, allow_warnings: bool) -> str:
     """The shell script of hook ``name``."""
     args = '"$@"' + (" --allow-warnings" if allow_warnings else "")
-    run = f"{shlex.quote(python)} -P -m lint.hooks {name} {args}"
+    # -c, not -m lint.hooks: runpy and what it imports cost every mail a few ms.
+    run = f"{shlex.quote(python)} -P -c {shlex.quote(RUN_HOOK)} {name} {args}"
     skip = {
         "sendemail-validate": "git send-email --no-validate",
         "commit-msg": "git commit --no-verify",
@@ -127,7 +132,7 @@ def status(cwd: Path, names: Sequence[str] = HOOK_NAMES) -> list[HookStatus]:
         elif _is_ours(path):
             python = ""
             for line in _read(path).splitlines():
-                if " -m lint.hooks " in line:
+                if RUN_HOOK in line or " -m lint.hooks " in line:  # or as written before
                     python = shlex.split(line.removeprefix("exec "))[0]
                     break
             found.append(HookStatus(name, path, "patchlens", chained, python))

@@ -123,7 +123,8 @@ def test_install_writes_scripts_that_name_this_interpreter(repo: Path) -> None:
     script = (repo / ".git" / "hooks" / "commit-msg").read_text()
     assert script.startswith("#!/bin/sh\n")
     assert MARKER in script.splitlines()
-    assert f"exec {Path(sys.executable).absolute()!s} -P -m lint.hooks commit-msg" in script
+    python = Path(sys.executable).absolute()
+    assert f"exec {python!s} -P -c 'from lint.hooks import run; run()' commit-msg" in script
     assert os.access(repo / ".git" / "hooks" / "commit-msg", os.X_OK)
     assert [s.state for s in status(repo)] == ["patchlens", "patchlens"]
     assert status(repo)[0].python == str(Path(sys.executable).absolute())
@@ -218,7 +219,8 @@ def test_install_outside_a_repository_is_one_line_and_status_2(tmp_path: Path) -
 
 def test_rendered_script_quotes_odd_interpreter_paths() -> None:
     script = render_script("commit-msg", "/opt/my tools/bin/python", None, False)
-    assert "exec '/opt/my tools/bin/python' -P -m lint.hooks commit-msg \"$@\"" in script
+    run = "'from lint.hooks import run; run()'"
+    assert f"exec '/opt/my tools/bin/python' -P -c {run} commit-msg \"$@\"" in script
 
 
 # --- sendemail-validate -------------------------------------------------------------------
@@ -535,3 +537,12 @@ def test_commit_msg_respects_the_profile_from_config(repo: Path) -> None:
     refused = verdict()
     assert refused.returncode == 1
     assert "signed-off-by" in refused.stderr
+
+
+def test_status_knows_scripts_written_by_earlier_versions(repo: Path) -> None:
+    install(repo, ["commit-msg"])
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    old = hook.read_text().replace("-c 'from lint.hooks import run; run()'", "-m lint.hooks")
+    hook.write_text(old)
+    (found,) = status(repo, ["commit-msg"])
+    assert (found.state, found.python) == ("patchlens", str(Path(sys.executable).absolute()))
