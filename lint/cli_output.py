@@ -7,7 +7,6 @@ module decides where they go and makes sure nothing is half-written.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import NoReturn, TextIO
 
     from lint.diagnostic import Diagnostic

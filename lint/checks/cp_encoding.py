@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
@@ -42,7 +43,7 @@ _NOT_UTF8 = Regex("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _QUOTED_CHARSET = Regex(r'charset="(.+)"', re.IGNORECASE)
 # checkpatch's $NON_ASCII_UTF8: a well-formed multi-byte UTF-8 sequence.
-_NON_ASCII_UTF8 = re.compile(
+_NON_ASCII_UTF8 = compile_regex(
     rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
     rb"|\xED[\x80-\x9F][\x80-\xBF]|\xF0[\x90-\xBF][\x80-\xBF]{2}|[\xF1-\xF3][\x80-\xBF]{3}"
     rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}"
