@@ -30,6 +30,7 @@ it checks frozen dataclasses.
 from __future__ import annotations
 
 from operator import attrgetter
+from types import FunctionType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -182,44 +183,34 @@ def asdict(obj: object) -> Any:
 def _make_record(cls: type, order: bool) -> type:
     table = _field_table(cls)
     own = cls.__dict__
-    inherited_slots = {name for base in cls.__mro__[1:] for name in _slots_of(base)}
-    namespace = {
-        key: value
-        for key, value in own.items()
-        if key not in ("__dict__", "__weakref__") and not isinstance(value, Field)
-    }
-    for f in table:
-        namespace.pop(f.name, None)  # a default lives in the field table, not on the class
-    namespace["__slots__"] = tuple(f.name for f in table if f.name not in inherited_slots)
+    inherited_slots: set[str] = set()
+    for base in cls.__mro__[1:-1]:  # not object
+        inherited_slots.update(_slots_of(base))
+    namespace = dict(own)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    names = [f.name for f in table]
+    for name in names:
+        namespace.pop(name, None)  # a default lives in the field table, not on the class
+    namespace["__slots__"] = tuple(name for name in names if name not in inherited_slots)
     namespace["__record_fields__"] = table
     compared = tuple(f.name for f in table if f.compare)
     namespace["__record_key__"] = staticmethod(_key_getter(compared))
     namespace["__match_args__"] = tuple(f.name for f in table if f.init)
-    generic: dict[str, object] = {
-        "__init__": _first_init,
-        "__repr__": _repr,
-        "__eq__": _eq,
-        "__hash__": _hash,
-        "__setattr__": _setattr,
-        "__delattr__": _delattr,
-        "__reduce__": _reduce,
-    }
-    if order:
-        generic.update(__lt__=_lt, __le__=_le, __gt__=_gt, __ge__=_ge)
-    for name, method in generic.items():
+    for name, method in (_ORDERED_METHODS if order else _METHODS).items():
         if name not in own or (name == "__hash__" and own[name] is None):
             namespace[name] = method
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     # Methods written in the class body that use super() or __class__ refer to the
     # class through a closure cell: point it at the class that replaces it.
-    for value in namespace.values():
-        function = getattr(value, "fget", value)
-        closure = getattr(function, "__closure__", None)
-        code = getattr(function, "__code__", None)
-        if closure and code and "__class__" in code.co_freevars:
-            cell = closure[code.co_freevars.index("__class__")]
-            if cell.cell_contents is cls:
-                cell.cell_contents = made
+    for value in own.values():
+        function = value.fget if isinstance(value, property) else value
+        if isinstance(function, FunctionType) and function.__closure__:
+            code = function.__code__
+            if "__class__" in code.co_freevars:
+                cell = function.__closure__[code.co_freevars.index("__class__")]
+                if cell.cell_contents is cls:
+                    cell.cell_contents = made
     return made
 
 
@@ -388,3 +379,16 @@ def _rebuild(cls: type, state: tuple[object, ...]) -> object:
         if value is not MISSING:
             object.__setattr__(obj, f.name, value)
     return obj
+
+
+_METHODS: dict[str, object] = {
+    "__init__": _first_init,
+    "__repr__": _repr,
+    "__eq__": _eq,
+    "__hash__": _hash,
+    "__setattr__": _setattr,
+    "__delattr__": _delattr,
+    "__reduce__": _reduce,
+}
+"""The methods every record gets, unless its class body defines its own."""
+_ORDERED_METHODS = {**_METHODS, "__lt__": _lt, "__le__": _le, "__gt__": _gt, "__ge__": _ge}
