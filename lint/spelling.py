@@ -15,7 +15,7 @@ checks spelling never opens it.
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -109,9 +109,10 @@ def choose_dictionary(tree: Path | None) -> Dictionary:
         kernel = tree / "scripts" / "spelling.txt"
         if kernel.is_file():
             return Dictionary(kernel, "kernel")
-    spec = importlib.util.find_spec("codespell_lib")
-    if spec is not None and spec.origin:
-        codespell = Path(spec.origin).parent / "data" / "dictionary.txt"
+    # codespell's package is looked for on sys.path as the import system would find it,
+    # without importing importlib.util (and contextlib) into every git hook run.
+    for folder in sys.path:
+        codespell = Path(folder or ".") / "codespell_lib" / "data" / "dictionary.txt"
         if codespell.is_file():
             return Dictionary(codespell, "codespell")
     return Dictionary(resource_dir("rules") / "data" / "spelling.txt", "builtin")

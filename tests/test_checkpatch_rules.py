@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,14 @@ def test_unknown_commit_id_case_with_a_repository(tmp_path: Path, ruleset: Rules
         ]
         expected = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
         assert found == expected
+
+
+def test_codespell_is_found_where_python_would_import_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "codespell_lib" / "data"
+    data.mkdir(parents=True)
+    (data / "dictionary.txt").write_text("alot->a lot\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "elsewhere"), str(tmp_path)])
+    chosen = choose_dictionary(None)
+    assert (chosen.kind, chosen.words()) == ("codespell", {"alot": "a lot"})
