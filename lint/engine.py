@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
-from lint.record import record
+from lint.record import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,8 +48,15 @@ class CheckContext:
     """A kernel tree's pinning facts (``--tree``); ``None``: the rulebook's."""
     commits: CommitResolver | None = None
     """Resolves commit ids of ``Fixes:`` tags and references (``-C`` or a kernel tree)."""
-    spelling: Mapping[str, str] | None = None
-    """Misspelling -> correction for TYPO_SPELLING (``lint.spelling``); ``None``: the default."""
+    spelling: Mapping[str, str] | None = field(default_factory=lambda: _default_dictionary())
+    """Misspelling -> correction for TYPO_SPELLING (``lint.spelling``): by default the
+    built-in choice, read once per context on first use; ``None`` when no rule spells."""
+
+
+def _default_dictionary() -> Mapping[str, str]:
+    from lint.spelling import choose_dictionary
+
+    return choose_dictionary(None)
 
 
 def is_linted(patch: Patch) -> bool:

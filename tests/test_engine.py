@@ -593,3 +593,22 @@ def test_diff_path_gate_is_the_common_start_of_its_globs() -> None:
     assert condition.matches(_mail_touching("arch/x86/coco/sev/core.c")) is not None
     assert condition.matches(_mail_touching("arch/x86/kernel/smpboot.c")) is None
     assert condition.matches(_mail_touching("drivers/virt/coco/sev-guest/sev-guest.c")) is None
+
+
+def test_a_default_context_reads_its_dictionary_once() -> None:
+    """Every patch once chose and read the spelling dictionary anew: a quarter of a run."""
+    from lint.config import Config
+    from lint.ruleset import load_ruleset
+    from lint.spelling import Dictionary
+
+    ruleset = load_ruleset(Config()).select(only=["typo-spelling"])
+    context = CheckContext()
+    assert isinstance(context.spelling, Dictionary)
+    for _ in range(2):
+        found = run(
+            patch(body=["This will recieve the fix.", "", "Signed-off-by: A <a@b.c>"]),
+            ruleset,
+            context,
+        )
+        assert [d.rule for d in found] == ["typo-spelling"]
+    assert len(context.spelling._loaded) == 1  # read by the first patch, kept for the next
