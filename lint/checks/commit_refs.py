@@ -30,9 +30,9 @@ from collections.abc import Iterator
 
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,8 +46,8 @@ KIND = "commit-refs"
 
 # "54a58a787791 ("x86/fred: Fix boot")": the subject is everything between the
 # outer ("...") even when it quotes another subject ("Revert "x86: Foo"").
-_FIXES_VALUE = Regex(r'([0-9a-fA-F]{4,40})\b(?:\s*\(\s*"(.*)"\s*\))?\s*')
-_PROSE_REF = Regex(r'\b[Cc]ommit\s+([0-9a-f]{7,40})\b(?:\s*\(\s*"(.*?)"\s*\))?')
+_FIXES_VALUE = compile_regex(r'([0-9a-fA-F]{4,40})\b(?:\s*\(\s*"(.*)"\s*\))?\s*')
+_PROSE_REF = compile_regex(r'\b[Cc]ommit\s+([0-9a-f]{7,40})\b(?:\s*\(\s*"(.*?)"\s*\))?')
 
 
 @record

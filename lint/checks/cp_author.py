@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from lint.checks.cp_common import after_headers, parse_email, same_email_addresses
 from lint.checks.cp_signature import patch_author
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ KIND = "cp-author"
 TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
-_SIGN_OFF = Regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
-_SUBADDRESS = Regex(r"(\S+)\+\S+(@.*)")
+_SIGN_OFF = compile_regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
+_SUBADDRESS = compile_regex(r"(\S+)\+\S+(@.*)")
 _MISMATCH = {
     2: "email comments mismatch",
     3: "email name mismatch",

@@ -42,9 +42,9 @@ from lint.checks.cp_common import (
     stack_dump_flags,
 )
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,28 +59,28 @@ TYPES = frozenset({"BAD_FIXES_TAG", "GIT_COMMIT_ID", "UNKNOWN_COMMIT_ID", "MISSI
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _I = re.IGNORECASE | re.ASCII
-_FIXES = Regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
-_FIXES_SPACED = Regex(r"^fixes:? [0-9a-f]{5,40} \(", _I)
-_NOT_A_REFERENCE = Regex(r"^\s*(?:Link|Patchwork|http|https|BugLink|base-commit):", _I)
-_REVERT_LINE = Regex(r"^This reverts commit [0-9a-f]{7,40}", re.ASCII)
-_COMMIT_WORD = Regex(r"\bcommit\s+[0-9a-f]{5,}\b", _I)
-_COMMIT_AT_END = Regex(r"\bcommit\s*$", _I)
-_HASH_NEXT_LINE = Regex(r"^\s*[0-9a-f]{5,}\b", _I)
-_BARE_HASH = Regex(r"(?:\s|^)[0-9a-f]{12,40}(?:[\s\"'(\[]|$)", _I)
-_BRACKETED_HASH = Regex(r"[<\[][0-9a-f]{12,40}[>\]]", _I)
-_FIXES_HASH = Regex(r"\bfixes:\s*[0-9a-f]{12,40}", _I)
-_COMMIT_OR_END = Regex(r"\bcommit\s+[0-9a-f]{5,}|\bcommit\s*$", _I)
-_COMMIT_THEN_PAREN = Regex(r"\bcommit\s+[0-9a-f]{5,}\s*(?=\()", _I)
-_COMMIT_HASH = Regex(r"\b(c)ommit\s+([0-9a-f]{5,})\b", _I)
-_COMMIT_LONG_ENOUGH = Regex(r"\bcommit\s+[0-9a-f]{12,40}", _I)
-_COMMIT_TOO_LONG = Regex(r"\bcommit\s+[0-9a-f]{41,}", _I)
-_COMMIT_ONE_SPACE = Regex(r"\bcommit [0-9a-f]", _I)
-_COMMIT_LOWER_CASE = Regex(r"\b[Cc]ommit\s+[0-9a-f]{5,40}[^A-F]", re.ASCII)
-_ANY_HASH = Regex(r"\b([0-9a-f]{12,40})\b", _I)
-_UNKNOWN_CANDIDATE = Regex(r"(^fixes:|\bcommit)\s+([0-9a-f]{6,40})\b", _I)
-_NEEDS_FIXES = Regex(r"((?:(?:BUG: K.|UB)SAN: |Call Trace:|stable@|syzkaller))")
+_FIXES = compile_regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
+_FIXES_SPACED = compile_regex(r"^fixes:? [0-9a-f]{5,40} \(", _I)
+_NOT_A_REFERENCE = compile_regex(r"^\s*(?:Link|Patchwork|http|https|BugLink|base-commit):", _I)
+_REVERT_LINE = compile_regex(r"^This reverts commit [0-9a-f]{7,40}", re.ASCII)
+_COMMIT_WORD = compile_regex(r"\bcommit\s+[0-9a-f]{5,}\b", _I)
+_COMMIT_AT_END = compile_regex(r"\bcommit\s*$", _I)
+_HASH_NEXT_LINE = compile_regex(r"^\s*[0-9a-f]{5,}\b", _I)
+_BARE_HASH = compile_regex(r"(?:\s|^)[0-9a-f]{12,40}(?:[\s\"'(\[]|$)", _I)
+_BRACKETED_HASH = compile_regex(r"[<\[][0-9a-f]{12,40}[>\]]", _I)
+_FIXES_HASH = compile_regex(r"\bfixes:\s*[0-9a-f]{12,40}", _I)
+_COMMIT_OR_END = compile_regex(r"\bcommit\s+[0-9a-f]{5,}|\bcommit\s*$", _I)
+_COMMIT_THEN_PAREN = compile_regex(r"\bcommit\s+[0-9a-f]{5,}\s*(?=\()", _I)
+_COMMIT_HASH = compile_regex(r"\b(c)ommit\s+([0-9a-f]{5,})\b", _I)
+_COMMIT_LONG_ENOUGH = compile_regex(r"\bcommit\s+[0-9a-f]{12,40}", _I)
+_COMMIT_TOO_LONG = compile_regex(r"\bcommit\s+[0-9a-f]{41,}", _I)
+_COMMIT_ONE_SPACE = compile_regex(r"\bcommit [0-9a-f]", _I)
+_COMMIT_LOWER_CASE = compile_regex(r"\b[Cc]ommit\s+[0-9a-f]{5,40}[^A-F]", re.ASCII)
+_ANY_HASH = compile_regex(r"\b([0-9a-f]{12,40})\b", _I)
+_UNKNOWN_CANDIDATE = compile_regex(r"(^fixes:|\bcommit)\s+([0-9a-f]{6,40})\b", _I)
+_NEEDS_FIXES = compile_regex(r"((?:(?:BUG: K.|UB)SAN: |Call Trace:|stable@|syzkaller))")
 _NEEDS_FIXES_HINTS = ("SAN: ", "Call Trace:", "stable@", "syzkaller")
-_THIS_REVERTS = Regex(r"^This reverts commit")
+_THIS_REVERTS = compile_regex(r"^This reverts commit")
 
 
 @record

@@ -18,15 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lint.compilecache import compile_regex
 from lint.model import TextLine
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.model import Patch
 
-_SIGN_OFF = Regex(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
 _SIGN_OFF_FIRST = frozenset("sS \t\f\v")
 
 
@@ -60,7 +60,7 @@ def commit_log_text(patch: Patch) -> str:
 
 # Pasted kernel output: checkpatch stops judging line length and commit ids from such a
 # line up to the next blank one (logs are quoted verbatim so they can be searched for).
-_STACK_DUMP_START = Regex(
+_STACK_DUMP_START = compile_regex(
     r"^\s*(?:WARNING:|BUG:)"
     r"|^\s*\[\s*\d+\.\d{6,6}\s*\]"
     r"|^\s*\[<[0-9a-fA-F]{8,}>\]"
@@ -133,18 +133,18 @@ def balanced_parens(text: str, start: int) -> int:
 
 # --- e-mail addresses, as checkpatch's parse_email/format_email ---------------------------
 
-_ANGLE_FORM = Regex(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE_ANGLE = Regex(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE = Regex(r"(\S+@\S+)(.*)$", re.DOTALL)
-_QUOTED = Regex(r'"(.+)"')
-_MUST_QUOTE = Regex(r"[^\w \-]", re.ASCII)
-_UNESCAPED_QUOTE = Regex(r'(?<!\\)"')
-_EDGE_QUOTES = Regex(r'^"|"$')
-_EDGE_ANGLES = Regex(r"^<|>$")
-_WHOLE_ANGLED = Regex(r"<[^>]+>")
-_TRAILING_JUNK = Regex(r'[.,"]+$')
+_ANGLE_FORM = compile_regex(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE_ANGLE = compile_regex(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE = compile_regex(r"(\S+@\S+)(.*)$", re.DOTALL)
+_QUOTED = compile_regex(r'"(.+)"')
+_MUST_QUOTE = compile_regex(r"[^\w \-]", re.ASCII)
+_UNESCAPED_QUOTE = compile_regex(r'(?<!\\)"')
+_EDGE_QUOTES = compile_regex(r'^"|"$')
+_EDGE_ANGLES = compile_regex(r"^<|>$")
+_WHOLE_ANGLED = compile_regex(r"<[^>]+>")
+_TRAILING_JUNK = compile_regex(r'[.,"]+$')
 # "Plain Name <addr@host>": by far the most common form, parsed without the general path.
-_PLAIN = Regex(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
+_PLAIN = compile_regex(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
 
 
 @record

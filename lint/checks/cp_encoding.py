@@ -22,7 +22,6 @@ from lint.checks.finding import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,11 +36,11 @@ TYPES = frozenset({"INVALID_UTF8", "UTF8_BEFORE_PATCH"})
 
 # What checkpatch's $UTF8 pattern rejects, once the text is decoded: control characters
 # (tab and CR are allowed), DEL, and U+FFFD, which stands for bytes that were not UTF-8.
-_NOT_UTF8 = Regex("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
+_NOT_UTF8 = compile_regex("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
 # The control characters of _NOT_UTF8, as bytes to delete: encoding a diff and
 # deleting them is twice as fast as any regex scan of the text for them.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_QUOTED_CHARSET = Regex(r'charset="(.+)"', re.IGNORECASE)
+_QUOTED_CHARSET = compile_regex(r'charset="(.+)"', re.IGNORECASE)
 # checkpatch's $NON_ASCII_UTF8: a well-formed multi-byte UTF-8 sequence.
 _NON_ASCII_UTF8 = compile_regex(
     rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"

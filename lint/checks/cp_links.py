@@ -31,9 +31,9 @@ from lint.checks.cp_common import (
     part_of,
 )
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,10 +54,10 @@ TYPES = frozenset(
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _LINK_TAGS = ("Link:", "Closes:")
-_TAG_THEN_URL = Regex(r"^\s*(\w+:)\s*http", re.ASCII)
-_TAG_THEN_VALUE = Regex(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
-_VERSION_TAG = Regex(r"^v(?:ersion)?\d+", re.IGNORECASE)
-_OBSOLETE_ARCHIVE = Regex(
+_TAG_THEN_URL = compile_regex(r"^\s*(\w+:)\s*http", re.ASCII)
+_TAG_THEN_VALUE = compile_regex(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
+_VERSION_TAG = compile_regex(r"^v(?:ersion)?\d+", re.IGNORECASE)
+_OBSOLETE_ARCHIVE = compile_regex(
     r"http.*\b(?i:freedesktop\.org/archives/dri-devel|lists\.infradead\.org|lkml\.org"
     r"|mail-archive\.com|mailman\.alsa-project\.org/pipermail|marc\.info"
     r"|ozlabs\.org/pipermail|spinics\.net)"

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 
 from lint.checks.cp_common import after_headers_text, commit_log, commit_log_text, part_of
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ TYPES = frozenset(
 )
 """The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
-_DIFF_COMMAND = Regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
-_DIFF_HEADER = Regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
-_HUNK_HEADER = Regex(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
-_CHANGE_ID = Regex(r"^\s*change-id:", re.IGNORECASE)
-_TOOL_SUBJECT = Regex(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
-_PLACEHOLDER = Regex(r"(?:SUBJECT|BLURB) HERE")
+_DIFF_COMMAND = compile_regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
+_DIFF_HEADER = compile_regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
+_HUNK_HEADER = compile_regex(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
+_CHANGE_ID = compile_regex(r"^\s*change-id:", re.IGNORECASE)
+_TOOL_SUBJECT = compile_regex(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
+_PLACEHOLDER = compile_regex(r"(?:SUBJECT|BLURB) HERE")
 
 
 @record

@@ -38,9 +38,9 @@ from lint.checks.cp_common import (
     part_of,
 )
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,8 +58,10 @@ _SIGNATURE_TAGS = (
     r"Signed-off-by:|Co-developed-by:|Acked-by:|Tested-by:|Reviewed-by:|Reported-by:"
     r"|Suggested-by:|Assisted-by:|To:|Cc:"
 )
-_KNOWN_TAG = Regex(_SIGNATURE_TAGS, re.IGNORECASE)
-_TAG_LINE = Regex(rf"^(\s*)([a-z0-9_-]+by:|{_SIGNATURE_TAGS})(\s*)(.*)", re.IGNORECASE | re.ASCII)
+_KNOWN_TAG = compile_regex(_SIGNATURE_TAGS, re.IGNORECASE)
+_TAG_LINE = compile_regex(
+    rf"^(\s*)([a-z0-9_-]+by:|{_SIGNATURE_TAGS})(\s*)(.*)", re.IGNORECASE | re.ASCII
+)
 _STANDARD_TAGS = (
     "Signed-off-by:",
     "Co-developed-by:",
@@ -69,13 +71,13 @@ _STANDARD_TAGS = (
     "Reported-by:",
     "Suggested-by:",
 )
-_STABLE = Regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
-_NAME_COMMENT = Regex(r"\([^)]+\)")
-_NEXT_SIGN_OFF = Regex(r"signed-off-by:\s*(.*)", re.IGNORECASE)
-_NEXT_CLOSES = Regex(r"closes:", re.IGNORECASE)
+_STABLE = compile_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_NAME_COMMENT = compile_regex(r"\([^)]+\)")
+_NEXT_SIGN_OFF = compile_regex(r"signed-off-by:\s*(.*)", re.IGNORECASE)
+_NEXT_CLOSES = compile_regex(r"closes:", re.IGNORECASE)
 # "Name <addr@host>" with no character checkpatch would quote, re-format or strip.
-_PLAIN = Regex(r"[\w\-]+(?: [\w\-]+)* <[^\s<>()]+@[^\s<>()]+>", re.ASCII)
-_PLAIN_TAIL = Regex(r"[^.,\"]>$")
+_PLAIN = compile_regex(r"[\w\-]+(?: [\w\-]+)* <[^\s<>()]+@[^\s<>()]+>", re.ASCII)
+_PLAIN_TAIL = compile_regex(r"[^.,\"]>$")
 # The text a tag line must hold to give each narrower type a finding.
 _NEEDLES = {"BAD_STABLE_ADDRESS_STYLE": "stable@", "BAD_REPORTED_BY_LINK": "reported"}
 _CO_DEVELOPED_ALONE = "Co-developed-by: must be immediately followed by Signed-off-by:"

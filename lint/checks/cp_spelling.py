@@ -28,9 +28,9 @@ from collections.abc import Iterator, Mapping
 
 from lint.checks.cp_common import commit_log, part_of
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 from lint.spelling import Dictionary, choose_dictionary, phrase_index
 
 TYPE_CHECKING = False
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 KIND = "cp-spelling"
 
 # checkpatch's word boundary: anything but [\w\-'`] (ASCII \w: its input is bytes).
-_WORD = Regex(r"[\w\-'`]+", re.ASCII)
-_ADDED_LINE = Regex(r"^\+.*", re.MULTILINE)
+_WORD = compile_regex(r"[\w\-'`]+", re.ASCII)
+_ADDED_LINE = compile_regex(r"^\+.*", re.MULTILINE)
 # ASCII-only lower case: str.lower() may change the length of non-ASCII text.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix, text_line_fix
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
@@ -45,9 +46,9 @@ KIND = "function-refs"
 
 # A C identifier that is not part of a path, a member access, a macro
 # argument list or a longer word; "struct foo" names a type.
-_WORD = Regex(r"[A-Za-z_]\w*")
-_CALL = Regex(r"([A-Za-z_]\w*)\s*\(")
-_NAME = Regex(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
+_WORD = compile_regex(r"[A-Za-z_]\w*")
+_CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
+_NAME = compile_regex(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
 
 
 @record
@@ -79,10 +80,11 @@ def _heading_names(diff_text: str) -> set[str]:
 
 
 def _bare_names(text: str, params: Params) -> list[str]:
+    judged = params.pattern.compiled.search
     return [
         name
         for name in dict.fromkeys(m.group(1) for m in _NAME.finditer(text))
-        if params.pattern.search(name) and not name.isupper()
+        if judged(name) and not name.isupper()
     ]
 
 
@@ -99,10 +101,11 @@ def check(
     # changelog must hold identifier-like words, and a function the diff
     # changes is written "name(" somewhere in the diff text (its hunk heading
     # or its definition in the context).
+    judged = params.pattern.compiled.search  # called for every word of every changelog
     words = {
         word
         for word in _WORD.findall(f"{summary}\n{patch.mail.message}")
-        if params.pattern.search(word) and not word.isupper()
+        if judged(word) and not word.isupper()
     }
     if not words:
         return

@@ -35,9 +35,9 @@ from collections.abc import Iterator
 
 from lint.checks.cp_common import commit_log, part_of, stack_dump_flags
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,14 +49,14 @@ if TYPE_CHECKING:
 KIND = "line-length"
 
 # checkpatch.pl's exemptions: Fixes:, $link_tags_search and $signature_tags...
-_TAG_LINE = Regex(
+_TAG_LINE = compile_regex(
     r"^\s*(?:Fixes:|Link:|Closes:|Signed-off-by:|Co-developed-by:|Acked-by:|Tested-by:"
     r"|Reviewed-by:|Reported-by:|Suggested-by:|Assisted-by:|To:|Cc:)",
     re.IGNORECASE,
 )
 # ... a diffstat line and a "path/to/file:" line.
-_DIFFSTAT_LINE = Regex(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
-_FILE_THEN_COLON = Regex(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
+_DIFFSTAT_LINE = compile_regex(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
+_FILE_THEN_COLON = compile_regex(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
 
 
 @record

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 
 from lint.checks.cp_common import after_headers
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 KIND = "signed-off-by"
 
-_SIGN_OFF = Regex(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
 
 
 @record

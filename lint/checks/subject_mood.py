@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 KIND = "subject-mood"
 
-_FIRST_WORD = Regex(r"[A-Za-z][A-Za-z'-]*")
+_FIRST_WORD = compile_regex(r"[A-Za-z][A-Za-z'-]*")
 
 
 @record

@@ -23,10 +23,10 @@ import re
 from collections.abc import Iterator
 
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Fix
 from lint.errors import InputError
 from lint.record import record
-from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,14 +38,16 @@ if TYPE_CHECKING:
 KIND = "trailer-form"
 ASPECTS = ("combined", "stable", "lore")
 
-_COMBINED = Regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
-_STABLE = Regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
-_STABLE_LINE = Regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_COMBINED = compile_regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
+_STABLE = compile_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_STABLE_LINE = compile_regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
 # "<stable@vger.kernel.org> [6.9+]", "stable@vger.kernel.org v6.9+", "... 6.1.x":
 # a version written after the address but not as a "# ..." comment.
-_STABLE_VERSION = Regex(r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$")
-_LORE = Regex(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
-_LKML_REDIRECT = Regex(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
+_STABLE_VERSION = compile_regex(
+    r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$"
+)
+_LORE = compile_regex(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
+_LKML_REDIRECT = compile_regex(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
 
 
 @record
