@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lint.cli_args import Handler, build_parser
-from lint.cli_output import Progress, ReportSink, emit, leave, write_atomically
+from lint.cli_output import Progress, ReportSink, emit, leave, start, write_atomically
 from lint.record import replace
 
 TYPE_CHECKING = False
@@ -284,4 +284,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The ``patchlens`` command: :func:`main`, then a quick exit (:func:`leave`)."""
+    start()
     leave(main())

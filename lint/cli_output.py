@@ -252,6 +252,20 @@ class ReportSink:
         return sarif.render(kept, ruleset, Path.cwd(), __import__("lint").__version__)
 
 
+def start() -> None:
+    """Tune the process for a command-line run, before anything else is imported.
+
+    Start-up allocates tens of thousands of objects that live as long as the run
+    (modules, classes, the rulebook), and with the default threshold the cyclic
+    garbage collector scans them some thirty times before the first patch is read.
+    Collecting the youngest generation every 20,000 allocations instead of every 700
+    leaves collection on, with memory still bounded, at a fraction of the cost.
+    """
+    import gc
+
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
+
+
 def leave(status: int) -> NoReturn:
     """End the process with ``status`` once output is flushed and exit handlers have run.
 

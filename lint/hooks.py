@@ -392,8 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """What the installed hook scripts call: :func:`main`, then a quick exit."""
-    from lint.cli_output import leave
+    from lint.cli_output import leave, start
 
+    start()
     leave(main())
 
 
