@@ -196,10 +196,36 @@ def bench_jobs(workdir: Path, jobs: int) -> None:
         build_mbox(corpus_files(), mbox)
     one, _ = children_seen([*PATCHLENS, "lint", "--quiet", "-j", "1", str(mbox)])
     many, seen = children_seen([*PATCHLENS, "lint", "--quiet", "-j", str(jobs), str(mbox)])
+    # What this (shared) machine gives N processes of pure CPU work right now: the
+    # ceiling any -j speed-up is measured against.
+    ceiling = cpu_ceiling(jobs)
     print(
         f"(d) -j 1 {one:.1f} s, -j {jobs} {many:.1f} s: speed-up {one / many:.2f}x "
-        f"with {seen} worker processes seen (cores: {os.cpu_count()})"
+        f"with {seen} worker processes seen (cores: {os.cpu_count()}; the machine's own "
+        f"speed-up for {jobs} busy processes just now: {ceiling:.2f}x)"
     )
+
+
+def _burn(rounds: int) -> int:
+    total = 0
+    for i in range(rounds):
+        total += i * i
+    return total
+
+
+def cpu_ceiling(jobs: int, rounds: int = 5_000_000) -> float:
+    """Speed-up of ``jobs`` processes over one on pure Python arithmetic (no I/O, no IPC)."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    for _ in range(jobs):
+        _burn(rounds)
+    serial = time.perf_counter() - start
+    with multiprocessing.Pool(jobs) as pool:
+        start = time.perf_counter()
+        pool.map(_burn, [rounds] * jobs)
+        parallel = time.perf_counter() - start
+    return serial / parallel
 
 
 def main() -> None:
