@@ -72,10 +72,12 @@ def load(folders: Iterable[Path], key: bytes) -> Ruleset | None:
         data = entry.read_bytes()
     except OSError:
         return None
-    import pickle
-
+    try:  # CPython's C unpickler alone: importing pickle.py as well costs a hook 2 ms
+        from _pickle import loads
+    except ImportError:
+        from pickle import loads
     try:
-        stored_key, ruleset = pickle.loads(data)
+        stored_key, ruleset = loads(data)
     except Exception:  # corrupt, or pickled by other code: build it again
         return None
     if stored_key != key or not isinstance(ruleset, Ruleset):
