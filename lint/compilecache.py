@@ -18,7 +18,9 @@ Keys are the whole input, so an entry can never be stale; the file is named
 by the Python version and the regex engine's magic number. The file is read
 once per process, on first use, and written back (atomically) at exit when
 the run compiled something new. Like :mod:`re`'s own cache, this is process
-state: a memo of pure functions, not configuration.
+state: a memo of pure functions, not configuration. The code objects are run as
+byte code from ``__pycache__`` is, so the folder must be the user's own (it is:
+``$XDG_CACHE_HOME`` or ``~/.cache``); ``PATCHLENS_NO_CACHE=1`` keeps it all in memory.
 """
 
 from __future__ import annotations
