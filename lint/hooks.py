@@ -161,9 +161,9 @@ def sendemail_validate(
     state = _state_path(env, cwd)
     series_notice = ""
     if state is not None:
-        entry = _entry_with_headers(patch, header_file)
         position = _position(patch, env)
-        if position is not None:
+        if position is not None:  # a numbered mail of a series: record it
+            entry = _entry_with_headers(patch, header_file)
             earlier = _load_state(state, position)
             if earlier is None:
                 series_notice = (
