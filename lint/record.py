@@ -20,8 +20,9 @@ slots=True)`` has, for the features patchlens uses:
 
 The comparison, hashing and representation methods are generic functions shared by
 every record, driven by a per-class field table.  Only ``__init__`` is generated,
-since object creation is the hot path of the parser, and it is compiled the first
-time the class is instantiated: a run pays only for the classes it uses.
+since object creation is the hot path of the parser, and it is made the first time
+the class is instantiated (its code from :mod:`lint.compilecache` when an earlier run
+compiled it): a run pays only for the classes it uses.
 
 mypy sees :func:`record` through ``dataclass_transform`` and checks records exactly as
 it checks frozen dataclasses.
