@@ -26,7 +26,6 @@ byte code from ``__pycache__`` is, so the folder must be the user's own (it is:
 from __future__ import annotations
 
 import marshal
-import os
 import re
 import sys
 
@@ -91,14 +90,13 @@ class _Store:
         if self.path is None or not self.dirty:
             return
         self.dirty = False
+        from lint.tomlcache import write_entry
+
         try:
             payload = marshal.dumps(self.entries)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(payload)
-            partial.replace(self.path)
-        except (OSError, ValueError):
+        except ValueError:
             return
+        write_entry(self.path, payload)
 
 
 _store: _Store | None = None

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lint.ruleset import Ruleset
-from lint.tomlcache import cache_dir
+from lint.tomlcache import cache_dir, write_entry
 
 _FORMAT = b"patchlens-rulebook-1"
 
@@ -94,9 +94,6 @@ def store(folders: Iterable[Path], key: bytes, ruleset: Ruleset) -> None:
 
     try:
         payload = pickle.dumps((key, ruleset), protocol=pickle.HIGHEST_PROTOCOL)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(payload)
-        partial.replace(entry)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (pickle.PicklingError, TypeError, AttributeError):
         return
+    write_entry(entry, payload)

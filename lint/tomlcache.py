@@ -57,6 +57,15 @@ def store_table(entry: Path | None, table: dict[str, Any], data: bytes) -> None:
         payload = marshal.dumps((data, table))
     except ValueError:  # a TOML datetime: marshal cannot hold it, parse it each time
         return
+    write_entry(entry, payload)
+
+
+def write_entry(entry: Path, payload: bytes) -> None:
+    """Write a cache entry atomically (readers see the old one or the new one); never fails.
+
+    Every cache of patchlens writes through here: an unwritable folder only costs the
+    next run the work the entry would have saved.
+    """
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
