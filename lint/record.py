@@ -30,6 +30,7 @@ it checks frozen dataclasses.
 
 from __future__ import annotations
 
+import operator
 from operator import attrgetter
 from types import FunctionType
 
@@ -336,28 +337,18 @@ def _hash(self: Any) -> int:
     return hash(self.__record_key__(self))
 
 
-def _lt(self: Any, other: Any) -> object:
-    if other.__class__ is self.__class__:
-        return bool(self.__record_key__(self) < self.__record_key__(other))
-    return NotImplemented
+def _ordering(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], object]:
+    """An ordering method comparing two records of one class by their compared fields."""
+
+    def method(self: Any, other: Any) -> object:
+        if other.__class__ is self.__class__:
+            return compare(self.__record_key__(self), self.__record_key__(other))
+        return NotImplemented
+
+    return method
 
 
-def _le(self: Any, other: Any) -> object:
-    if other.__class__ is self.__class__:
-        return bool(self.__record_key__(self) <= self.__record_key__(other))
-    return NotImplemented
-
-
-def _gt(self: Any, other: Any) -> object:
-    if other.__class__ is self.__class__:
-        return bool(self.__record_key__(self) > self.__record_key__(other))
-    return NotImplemented
-
-
-def _ge(self: Any, other: Any) -> object:
-    if other.__class__ is self.__class__:
-        return bool(self.__record_key__(self) >= self.__record_key__(other))
-    return NotImplemented
+_lt, _le, _gt, _ge = (_ordering(op) for op in (operator.lt, operator.le, operator.gt, operator.ge))
 
 
 def _setattr(self: Any, name: str, value: object) -> None:
