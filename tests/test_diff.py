@@ -349,7 +349,7 @@ def test_quoted_paths() -> None:
 
 @pytest.mark.parametrize("text", [MODIFY, ADD_DELETE_RENAME, NO_NEWLINE, TRUNCATED])
 def test_unidiff_reader_agrees(text: str) -> None:
-    assert parse_diff(text, 3, use_unidiff=True) == parse_diff(text, 3)
+    assert parse_diff(text, 3, use_unidiff=True) == parse_diff(text, 3, use_unidiff=False)
 
 
 def test_empty_diff() -> None:

@@ -168,11 +168,13 @@ def test_real_patches_analyse_and_count_files() -> None:
                     assert change.line > 0, path.name
 
 
-def test_real_patches_unidiff_agrees_with_the_default_reader() -> None:
+def test_real_patches_unidiff_agrees_with_the_lean_reader() -> None:
     for path in _real_patches()[::7]:
         mail = make_mail(path.read_bytes().decode("utf-8", "replace"), str(path))
         parts = split_patch_text(mail.patch, mail.patch_lines)
-        lean = parse_diff(parts.diff_text, parts.diff_first_line, lines=parts.diff_lines)
+        lean = parse_diff(
+            parts.diff_text, parts.diff_first_line, lines=parts.diff_lines, use_unidiff=False
+        )
         strict = parse_diff(
             parts.diff_text, parts.diff_first_line, lines=parts.diff_lines, use_unidiff=True
         )
