@@ -248,8 +248,8 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
     """Validate a ``[params]`` table into the kind's frozen ``Params`` dataclass.
 
     Supported field types: ``str``, ``int``, ``bool``, ``float``,
-    ``tuple[str, ...]`` (a TOML list of strings) and :class:`~lint.regex.Regex` (a
-    regex, checked here and compiled on first use).
+    ``tuple[str, ...]`` (a TOML list of strings), :class:`~lint.regex.Regex` (a
+    regex, checked here and compiled on first use) and ``tuple[Regex, ...]``.
     """
     fields = {f.name: f for f in record_fields(params_type) if f.init}
     for key in table:
@@ -294,6 +294,10 @@ def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
         if not isinstance(value, str):
             raise InputError(where, f"key '{key}' must be a regex string")
         return Regex.checked(value, where, key)
+    if hint == "tuple[Regex,...]":
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(Regex.checked(item, where, key) for item in value)
+        raise InputError(where, f"key '{key}' must be a list of regex strings")
     raise TypeError(f"unsupported Params field type {hint!r} for {key}")  # a bug in a check
 
 

@@ -87,6 +87,31 @@ def test_regex_params_are_checked_at_load(tmp_path: Path) -> None:
     assert rule.params.path_like.search("lib/string.c")
 
 
+@pytest.mark.parametrize(
+    ("stages", "problem"),
+    [
+        ("['(unclosed', 'problem$']", "bad regex '(unclosed' for key 'params.stages'"),
+        ("'problem$'", "key 'params.stages' must be a list of regex strings"),
+    ],
+)
+def test_a_list_of_regexes_is_checked_at_load(tmp_path: Path, stages: str, problem: str) -> None:
+    # A bad stage used to raise re.error from the check, mid-lint, for the first
+    # patch with two sections.
+    text = GOOD.replace('kind = "require-section"', 'kind = "section-order"').replace(
+        'heading = "Thing Background"\nmin_body_lines = 3', f"stages = {stages}"
+    )
+    with pytest.raises(InputError, match=re.escape(problem)):
+        load_rule(write(tmp_path, "my-rule", text))
+
+
+def test_a_list_of_regexes_loads(tmp_path: Path) -> None:
+    text = GOOD.replace('kind = "require-section"', 'kind = "section-order"').replace(
+        'heading = "Thing Background"\nmin_body_lines = 3', "stages = ['a$', 'b$']"
+    )
+    rule = load_rule(write(tmp_path, "my-rule", text))
+    assert rule.params.stages == (Regex("a$"), Regex("b$"))
+
+
 def _swap(old: str, new: str) -> str:
     assert old in GOOD
     return GOOD.replace(old, new)

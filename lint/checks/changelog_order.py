@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterator
 
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +39,11 @@ KIND = "section-order"
 class Params:
     """Parameters of a ``section-order`` rule."""
 
-    stages: tuple[str, ...] = (r"\b(?:background|context)$", r"\bproblem$", r"\b(?:fix|solution)$")
+    stages: tuple[Regex, ...] = (
+        Regex(r"\b(?:background|context)$"),
+        Regex(r"\bproblem$"),
+        Regex(r"\b(?:fix|solution)$"),
+    )
     """Title regexes, in order (context, problem, solution)."""
 
 
@@ -48,8 +54,7 @@ def check(
     sections = patch.changelog.sections
     if len(sections) < 2:
         return
-    # Compiled per structured changelog only (few patches have sections); re caches them.
-    stages = [re.compile(source, re.IGNORECASE) for source in params.stages]
+    stages = [compile_regex(stage.pattern, re.IGNORECASE) for stage in params.stages]
     latest = -1
     latest_title = ""
     for section in sections:
