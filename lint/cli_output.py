@@ -274,7 +274,6 @@ def leave(status: int) -> NoReturn:
     operating system reclaims the memory anyway.
     """
     import atexit
-    from contextlib import suppress
 
     try:
         sys.stdout.flush()
@@ -283,7 +282,9 @@ def leave(status: int) -> NoReturn:
     except OSError as err:  # a full disk under a redirected stdout
         sys.stderr.write(f"patchlens: cannot write to standard output: {err.strerror or err}\n")
         status = 2
-    with suppress(OSError):
+    try:  # noqa: SIM105 (contextlib.suppress would import contextlib into every hook run)
         sys.stderr.flush()
+    except OSError:
+        pass
     atexit._run_exitfuncs()
     os._exit(status)

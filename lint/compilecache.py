@@ -46,6 +46,8 @@ class _Store:
         self.path: Path | None = None
         self.entries: dict[Any, bytes] = {}
         """Each entry marshalled on its own: a run unmarshals only the few it uses."""
+        self.built: dict[Any, Any] = {}
+        """What this process already rebuilt, by key: patterns made in a loop come from here."""
         self.dirty = False
         self._load()
 
@@ -113,10 +115,14 @@ def compile_regex(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile(pattern, flags)``, from the cache when it was compiled before."""
     store = _entries()
     key = ("re", pattern, int(flags))
+    compiled: re.Pattern[AnyStr] | None = store.built.get(key)
+    if compiled is not None:
+        return compiled
     program = store.get(key)
     if program is not None:
         try:
-            return _build(pattern, program)
+            compiled = store.built[key] = _build(pattern, program)
+            return compiled
         except Exception:  # not a program this Python accepts: compile it anew
             store.entries.pop(key, None)
     try:
@@ -127,6 +133,7 @@ def compile_regex(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     except Exception:  # the compiler's internals differ here: the plain way, uncached
         return re.compile(pattern, flags)
     store.add(key, program)
+    store.built[key] = compiled
     return compiled
 
 

@@ -7,8 +7,6 @@ nonsense (no headers, headers cut off, a multi-megabyte line) into one clear err
 
 from __future__ import annotations
 
-import re
-
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.model import DecodedMail, RawMail
@@ -17,6 +15,7 @@ MAX_LINE_BYTES = 1 << 20
 """No mail line is this long (RFC 5322 allows 998 bytes); a longer one is not mail."""
 
 _HEADER = compile_regex(rb"[!-9;-~]+[ \t]*:")
+_BLANK_LINE = compile_regex(rb"\r?\n\r?\n")
 
 
 def _where(raw: RawMail, line: int) -> str:
@@ -38,7 +37,7 @@ def check_raw(raw: RawMail) -> None:
         )
     if not _HEADER.match(first) and not first.startswith(b"From "):
         raise InputError(_where(raw, raw.first_line), "not a mail or patch file: no headers")
-    end = re.search(rb"\r?\n\r?\n", data)
+    end = _BLANK_LINE.search(data)
     if end is None and not data.endswith(b"\n"):
         # A mail may consist of headers alone, but then its last line is complete;
         # one cut in the middle of a header line is what a truncated mbox leaves.

@@ -81,6 +81,14 @@ def test_bad_regexes_raise_as_re_does() -> None:
         compile_regex("fred(")
 
 
+def test_a_pattern_is_built_once_per_process() -> None:
+    # Checks build patterns from names in their loops (one per pinned bit, per
+    # line); each must cost a dictionary lookup after the first, as re's own cache.
+    first = compile_regex(r"\bX86_CR4_SMEP(?:_BIT)?\b")
+    assert compile_regex(r"\bX86_CR4_SMEP(?:_BIT)?\b") is first
+    assert compile_regex(r"\bX86_CR4_SMEP(?:_BIT)?\b", re.IGNORECASE) is not first
+
+
 def test_code_is_compiled_once_and_runs() -> None:
     source = "def twice(x):\n return 2 * x\n"
     first = compile_code(source, "<test>")

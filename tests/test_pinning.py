@@ -51,7 +51,11 @@ def test_facts_load_with_mainline_pins() -> None:
         ('paths = ["arch/x86/"]', "paths = 3", "key 'scope.paths' must be a list of strings"),
         ("[scope]", "[surprise]\n[scope]", "unknown key 'surprise'"),
         ('feature    = "FRED"', 'feature    = "FRED"\nsetupp = []', "unknown key 'bit.setupp'"),
-        ("mask_bit_pattern = 'X86_CR4_[A-Z0-9_]+'", "mask_bit_pattern = '('", "key 'pinning"),
+        (
+            "mask_bit_pattern = 'X86_CR4_[A-Z0-9_]+'",
+            "mask_bit_pattern = '('",
+            "bad regex '(' for key 'pinning.mask_bit_pattern'",
+        ),
         ("in_mask    = false", 'in_mask    = "no"', "key 'bit.in_mask' must be true or false"),
     ],
 )

@@ -8,12 +8,12 @@ stops the run with the file and key named (:class:`InputError`, exit 2).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lint.config import read_toml
 from lint.errors import InputError
 from lint.record import record
+from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class KernelFacts:
     """Path prefixes a change must be under to matter (``arch/x86/``)."""
     mask_symbol: str
     mask_file: str
-    mask_bit: re.Pattern[str]
+    mask_bit: Regex
     machinery: tuple[MachineryItem, ...]
     bits: tuple[PinnedBit, ...]
     sections_before: tuple[str, ...]
@@ -100,10 +100,7 @@ def load_facts(path: Path) -> KernelFacts:
     bringup = _table(table, "bringup", where)
     tree = _table(table, "tree", where)
     pattern = _string(pinning, "mask_bit_pattern", where, "pinning.")
-    try:
-        mask_bit = re.compile(pattern)
-    except re.error as exc:
-        raise InputError(where, f"key 'pinning.mask_bit_pattern': bad regex: {exc}") from None
+    mask_bit = Regex.checked(pattern, where, "pinning.mask_bit_pattern")
     calls_table = _table(bringup, "calls", where, "bringup.")
     calls = tuple(
         (caller, _strings(calls_table, caller, where, "bringup.calls.")) for caller in calls_table

@@ -284,7 +284,7 @@ def _reason(
             bits = tuple(
                 name
                 for name in dict.fromkeys(facts.mask_bit.findall(code))
-                if not re.search(rf"\b{name}\b", other)
+                if not compile_regex(rf"\b{re.escape(name)}\b").search(other)
             )
         return _Reason(
             "machinery",
@@ -333,7 +333,7 @@ def _machinery(
         if mask is not None:
             return mask, ""
     for item in facts.machinery:
-        if item.name == function or re.search(rf"\b{re.escape(item.name)}\b", code):
+        if item.name == function or compile_regex(rf"\b{re.escape(item.name)}\b").search(code):
             return item, function
     return None
 
@@ -355,7 +355,7 @@ def _definition_in_hunk(hunk: Hunk, symbol: str) -> tuple[int, int]:
     """First and last pre-image line of ``symbol = ...;`` within the hunk, or zeros."""
     removed = {c.old_line: c.text for c in hunk.changes if not c.added}
     context = iter(hunk.context_before)
-    start = re.compile(rf"\b{re.escape(symbol)}\s*=")
+    start = compile_regex(rf"\b{re.escape(symbol)}\s*=")
     first = 0
     for number in range(hunk.old_start, hunk.old_start + hunk.old_length):
         text = removed[number] if number in removed else next(context, "")
@@ -383,7 +383,7 @@ def _added_within(hunk: Hunk, target: ChangedLine, first: int, last: int) -> boo
 
 
 def _mentions(code: str, bit: str) -> bool:
-    return re.search(rf"\b{re.escape(bit)}(?:_BIT)?\b", code) is not None
+    return compile_regex(rf"\b{re.escape(bit)}(?:_BIT)?\b").search(code) is not None
 
 
 def _verb(code: str) -> str:
