@@ -117,6 +117,9 @@ def _parse_chunk(
         raw_files = [(start, _DEV_NULL, _DEV_NULL, False, [])]
     result: list[FileDiff] = []
     for file_start, old_name, new_name, binary, hunks in raw_files:
+        # A CRLF mail whose CRs are kept (git's quoted-cr sample): no name ends in CR,
+        # and unidiff drops the old name's but keeps the new one's.
+        old_name, new_name = old_name.rstrip("\r"), new_name.rstrip("\r")
         if git:
             header = _git_header(rows, start, end, old_name, new_name)
         else:

@@ -352,5 +352,12 @@ def test_unidiff_reader_agrees(text: str) -> None:
     assert parse_diff(text, 3, use_unidiff=True) == parse_diff(text, 3, use_unidiff=False)
 
 
+@pytest.mark.parametrize("use_unidiff", [False, True])
+def test_a_carriage_return_is_not_part_of_a_file_name(use_unidiff: bool) -> None:
+    text = "--- a/configure\r\n+++ b/configure\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n"
+    (file,) = parse_diff(text, 1, use_unidiff=use_unidiff).files
+    assert (file.old_path, file.new_path) == ("configure", "configure")
+
+
 def test_empty_diff() -> None:
     assert parse_diff("", 1) == Diff()
