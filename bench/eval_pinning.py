@@ -54,7 +54,7 @@ def read_labels() -> dict[str, tuple[bool, str]]:
 
 
 def evaluate(context: CheckContext) -> None:
-    rule = load_rule(resource_dir("rules") / f"{RULE}.toml")
+    rule = load_rule(Path(resource_dir("rules")) / f"{RULE}.toml")
     ruleset = Ruleset(rules=(rule,))
     files = sorted((DATA / "x86").rglob("*.patch"))
     flagged: dict[str, list[dict[str, str]]] = {}
@@ -135,7 +135,7 @@ def callgraph_timing(source: Path) -> None:
     from lint.kernel.facts import load_facts
     from lint.kernel.tree import scan_tree
 
-    facts = load_facts(resource_dir("rules") / "data" / "kernel-facts.toml")
+    facts = load_facts(Path(resource_dir("rules")) / "data" / "kernel-facts.toml")
     with tempfile.TemporaryDirectory(prefix="callgraph-") as tmp:
         tree = source
         if source.is_file():
@@ -177,7 +177,7 @@ def main() -> None:
         return
     if not DATA.is_dir():
         sys.exit(f"eval_pinning: {DATA} is absent")
-    rule_only = Ruleset(rules=(load_rule(resource_dir("rules") / f"{RULE}.toml"),))
+    rule_only = Ruleset(rules=(load_rule(Path(resource_dir("rules")) / f"{RULE}.toml"),))
     view = run_view(rule_only, args.tree, args.tree_ref)
     context = CheckContext(pinning_view=view)
     print(f"facts: {view.source if view else 'rulebook (no --tree)'}\n")

@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
     from typing import NoReturn, TextIO
 
     from lint.diagnostic import Diagnostic
     from lint.report import Summary
+    from lint.resources import StrPath
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
     from lint.thread_pass import ThreadPass
@@ -40,23 +41,37 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
         write_atomically(output, chunks)
 
 
-def write_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Write ``text`` to ``path`` so that a failure never leaves half a file behind."""
+def write_atomically(path: StrPath, text: str | Iterable[str]) -> None:
+    """Write ``text`` to ``path`` so that a failure never leaves half a file behind.
+
+    The text goes to a hidden file beside ``path`` that replaces it when complete;
+    on any failure that file is removed and ``path`` is left as it was.
+    """
     import tempfile
 
     from lint.errors import InputError
 
-    directory = path.parent if str(path.parent) else Path()
+    path = os.fspath(path)
+    directory, name = os.path.split(path)
     chunks = (text,) if isinstance(text, str) else text
+    partial = ""
     try:
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", delete=False
+            "w", encoding="utf-8", dir=directory or ".", prefix=f".{name}.", delete=False
         ) as handle:
+            partial = handle.name
             for chunk in chunks:
                 handle.write(chunk)
-        Path(handle.name).replace(path)
-    except OSError as err:
-        raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
+        os.replace(partial, path)
+    except BaseException as err:
+        if partial:
+            from contextlib import suppress
+
+            with suppress(OSError):
+                os.unlink(partial)
+        if isinstance(err, OSError):
+            raise InputError(path, f"cannot write: {err.strerror or err}") from None
+        raise
 
 
 class Progress:
@@ -249,6 +264,8 @@ class ReportSink:
 
         if self._format == "b4-json":
             return b4.render_json(kept)
+        from pathlib import Path
+
         return sarif.render(kept, ruleset, Path.cwd(), __import__("lint").__version__)
 
 

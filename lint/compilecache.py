@@ -26,12 +26,12 @@ byte code from ``__pycache__`` is, so the folder must be the user's own (it is:
 from __future__ import annotations
 
 import marshal
+import os
 import re
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from types import CodeType
     from typing import Any, AnyStr
 
@@ -43,7 +43,7 @@ class _Store:
     """The entries of the cache file, loaded on first use."""
 
     def __init__(self) -> None:
-        self.path: Path | None = None
+        self.path: str | None = None
         self.entries: dict[Any, bytes] = {}
         """Each entry marshalled on its own: a run unmarshals only the few it uses."""
         self.built: dict[Any, Any] = {}
@@ -63,15 +63,15 @@ class _Store:
     def _load(self) -> None:
         from re import _constants  # type: ignore[attr-defined]
 
-        from lint.tomlcache import cache_dir
+        from lint.tomlcache import cache_dir, read_bytes
 
         folder = cache_dir()
         if folder is None:
             return
         version = "-".join(map(str, sys.version_info[:3]))
-        self.path = folder / f"compiled-{version}-{_constants.MAGIC}-2.marshal"
+        self.path = os.path.join(folder, f"compiled-{version}-{_constants.MAGIC}-2.marshal")
         try:
-            entries = marshal.loads(self.path.read_bytes())
+            entries = marshal.loads(read_bytes(self.path))
         except (OSError, EOFError, ValueError, TypeError):
             return
         if isinstance(entries, dict):

@@ -20,7 +20,7 @@ naming the file and the key, never a silently ignored setting.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from lint.compilecache import compile_regex
 from lint.diagnostic import Severity
@@ -30,6 +30,8 @@ from lint.record import record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from lint.resources import StrPath
 
 CONFIG_NAME = ".patchlens.toml"
 """File name looked for at the top of the git repository."""
@@ -46,13 +48,13 @@ _TOML_POSITION = compile_regex(r"\(at line (\d+), column (\d+)\)$")
 class Config:
     """Validated configuration; the defaults are what you get without a file."""
 
-    path: Path | None = None
+    path: str | None = None
     """The file this came from, or ``None`` for the built-in defaults."""
     profile: str = "auto"
     """One of :data:`PROFILES`."""
     fail_on: Severity | None = None
     """Default for ``--fail-on``; ``None`` leaves it to the front door."""
-    rule_dirs: tuple[Path, ...] = ()
+    rule_dirs: tuple[str, ...] = ()
     """Extra rule folders (absolute), loaded after the packaged rules."""
     enable: tuple[str, ...] = ()
     """Rules (ids or checkpatch names) switched on although off by default."""
@@ -64,20 +66,21 @@ class Config:
     @property
     def where(self) -> str:
         """How to name this configuration in an error message."""
-        return str(self.path) if self.path is not None else "configuration"
+        return self.path if self.path is not None else "configuration"
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: StrPath) -> dict[str, Any]:
     """Parse a TOML file; unreadable files and syntax errors are :class:`InputError`.
 
     The error names the file, and for syntax errors the line and column.
     """
-    from lint.tomlcache import cached_table, store_table
+    from lint.tomlcache import cached_table, read_bytes, store_table
 
+    path = os.fspath(path)
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     entry, table = cached_table(data)
     if table is not None:
         return table
@@ -86,12 +89,12 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InputError(str(path), "not valid UTF-8") from None
+        raise InputError(path, "not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
         if found is None:
-            raise InputError(str(path), f"TOML syntax error: {message}") from None
+            raise InputError(path, f"TOML syntax error: {message}") from None
         reason = message[: found.start()].strip()
         raise InputError(
             f"{path}:{found.group(1)}:{found.group(2)}",
@@ -101,34 +104,37 @@ def read_toml(path: Path) -> dict[str, Any]:
     return table
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: StrPath) -> str | None:
     """The ``.patchlens.toml`` at the top of the git repository holding ``start``.
 
     Walks up from ``start`` to the first folder holding ``.git`` (a folder, or
     a file in worktrees and submodules); no repository or no file there means
     ``None``.
     """
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            candidate = folder / CONFIG_NAME
-            return candidate if candidate.is_file() else None
-    return None
+    folder = os.path.realpath(start)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            candidate = os.path.join(folder, CONFIG_NAME)
+            return candidate if os.path.isfile(candidate) else None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def load_config(explicit: Path | None, start: Path) -> Config:
+def load_config(explicit: StrPath | None, start: StrPath) -> Config:
     """Load ``explicit`` if given (it must exist), else the repository's file, else defaults."""
-    path = explicit if explicit is not None else find_config(start)
+    path = os.fspath(explicit) if explicit is not None else find_config(start)
     if path is None:
         return Config()
-    if explicit is not None and not explicit.is_file():
-        raise InputError(str(explicit), "configuration file not found")
+    if explicit is not None and not os.path.isfile(path):
+        raise InputError(path, "configuration file not found")
     return parse_config(read_toml(path), path)
 
 
-def parse_config(table: dict[str, Any], path: Path) -> Config:
+def parse_config(table: dict[str, Any], path: StrPath) -> Config:
     """Validate a parsed ``.patchlens.toml`` table; ``path`` names it in errors."""
-    where = str(path)
+    path = where = os.fspath(path)
     # [bot] belongs to the list bot and is validated by lint.bot.config.
     _reject_unknown(table, {"profile", "fail_on", "rule_dirs", "rules", "bot"}, where, "")
     profile = _string(table, "profile", where, "", "auto")
@@ -140,7 +146,8 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
     if "fail_on" in table:
         fail_on = _severity(_string(table, "fail_on", where, "", ""), where, "key 'fail_on'")
     rule_dirs = tuple(
-        _rule_dir(path.parent, name, where) for name in _strings(table, "rule_dirs", where, "")
+        _rule_dir(os.path.dirname(path), name, where)
+        for name in _strings(table, "rule_dirs", where, "")
     )
     rules = table.get("rules", {})
     if not isinstance(rules, dict):
@@ -196,8 +203,8 @@ def _severity(text: str, where: str, what: str) -> Severity:
         raise InputError(where, f"bad value for {what}: {exc}") from None
 
 
-def _rule_dir(base: Path, name: str, where: str) -> Path:
-    folder = (base / name).resolve()
-    if not folder.is_dir():
+def _rule_dir(base: str, name: str, where: str) -> str:
+    folder = os.path.realpath(os.path.join(base, name))
+    if not os.path.isdir(folder):
         raise InputError(where, f"key 'rule_dirs': folder '{name}' does not exist")
     return folder

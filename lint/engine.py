@@ -22,7 +22,6 @@ The engine never prints and never edits what a check returned.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
@@ -30,6 +29,8 @@ from lint.record import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lint.commits import CommitResolver
     from lint.kernel.pinning import PinningView
     from lint.model import Patch

@@ -194,7 +194,7 @@ def _environment(html: bool) -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
-        loader=FileSystemLoader(str(resource_dir("templates"))),
+        loader=FileSystemLoader(resource_dir("templates")),
         undefined=StrictUndefined,
         autoescape=html,
         keep_trailing_newline=True,

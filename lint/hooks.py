@@ -2,13 +2,14 @@
 
 The scripts that ``patchlens hook install`` writes run::
 
-    /abs/python -P -m lint.hooks sendemail-validate "$@"
-    /abs/python -P -m lint.hooks commit-msg "$1"
+    /abs/python -P -c 'from lint.hooks import run; run()' sendemail-validate "$@"
+    /abs/python -P -c 'from lint.hooks import run; run()' commit-msg "$1"
 
 This module is the front door of those hooks, so it prints and picks the exit
 status (0 let it through, 1 block it, 2 bad input or config); everything else
 is pure.  It is on the path of every ``git send-email``: it imports no
-argparse, no GitPython, no Jinja2, and only the part of patchlens that lints.
+argparse, no pathlib, no GitPython, no Jinja2, and only the part of patchlens
+that lints (see ``bench/hook_latency.py``).
 
 Switches, for git users' habits:
 
@@ -25,7 +26,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from lint.record import record
 
@@ -88,7 +88,7 @@ class _Verdict:
         return tuple(d for d in self.diagnostics if d.severity >= self.threshold)
 
 
-def _lint(patch: Patch, cwd: Path, settings: HookSettings) -> _Verdict:
+def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
     """The rulebook of the repository at ``cwd`` applied to ``patch``."""
     from lint.config import load_config
     from lint.diagnostic import Severity
@@ -134,10 +134,10 @@ def _line(diag: Diagnostic, where: str) -> str:
 
 
 def sendemail_validate(
-    mail_file: Path,
-    header_file: Path | None,
+    mail_file: str,
+    header_file: str | None,
     env: Mapping[str, str],
-    cwd: Path,
+    cwd: str,
     settings: HookSettings,
 ) -> HookResult:
     """Lint the mail git send-email is about to send; on the last one, the whole series.
@@ -149,35 +149,35 @@ def sendemail_validate(
     """
     from lint.errors import InputError
 
-    origin = str(mail_file)
+    origin = mail_file
     try:
-        data = mail_file.read_bytes()
+        with open(mail_file, "rb") as handle:
+            data = handle.read()
     except OSError as err:
         raise InputError(origin, f"cannot read: {err.strerror or err}") from None
     patch = _read_one(data, origin)
     verdict = _lint(patch, cwd, settings)
     diagnostics = list(verdict.diagnostics)
 
-    state = _state_path(env, cwd)
+    position = _position(patch, env)
+    state = _state_path(env, cwd) if position is not None else None
     series_notice = ""
-    if state is not None:
-        position = _position(patch, env)
-        if position is not None:  # a numbered mail of a series: record it
-            entry = _entry_with_headers(patch, header_file)
-            earlier = _load_state(state, position)
-            if earlier is None:
-                series_notice = (
-                    "patchlens: the earlier mails of this series were not recorded "
-                    "(an interrupted send?): series checks skipped\n"
-                )
-            elif position.last:
-                from lint.series import check_series
+    if state is not None and position is not None:  # a numbered mail of a series
+        entry = _entry_with_headers(patch, header_file)
+        earlier = _load_state(state, position)
+        if earlier is None:
+            series_notice = (
+                "patchlens: the earlier mails of this series were not recorded "
+                "(an interrupted send?): series checks skipped\n"
+            )
+        elif position.last:
+            from lint.series import check_series
 
-                diagnostics.extend(check_series([*earlier, entry]))
-            if position.last or earlier is None:
-                _clear_state(state)
-            else:
-                _save_state(state, position, [*earlier, entry])
+            diagnostics.extend(check_series([*earlier, entry]))
+        if position.last or earlier is None:
+            _clear_state(state)
+        else:
+            _save_state(state, position, [*earlier, entry])
 
     blocking = [d for d in diagnostics if d.severity >= verdict.threshold]
     if blocking and state is not None:
@@ -243,7 +243,7 @@ def _position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
     return SeriesPosition(index, number, index == 0, index >= number, False)
 
 
-def _entry_with_headers(patch: Patch, header_file: Path | None) -> SeriesEntry:
+def _entry_with_headers(patch: Patch, header_file: str | None) -> SeriesEntry:
     from lint.record import replace
     from lint.series import SeriesEntry
 
@@ -253,17 +253,18 @@ def _entry_with_headers(patch: Patch, header_file: Path | None) -> SeriesEntry:
     try:
         from email.parser import BytesHeaderParser
 
-        headers = BytesHeaderParser().parsebytes(header_file.read_bytes())
+        with open(header_file, "rb") as handle:
+            headers = BytesHeaderParser().parsebytes(handle.read())
     except OSError:
         return entry  # the headers are advisory: a missing file changes no verdict
     return replace(entry, message_id=str(headers.get("Message-ID", "")).strip())
 
 
-def _state_path(env: Mapping[str, str], cwd: Path) -> Path | None:
+def _state_path(env: Mapping[str, str], cwd: str) -> str | None:
     """``$GIT_DIR/patchlens/sendemail-series.json``; git send-email sets ``GIT_DIR``."""
     git_dir = env.get("GIT_DIR")
     if git_dir:
-        return (cwd / git_dir) / STATE_DIR / STATE_FILE
+        return os.path.join(cwd, git_dir, STATE_DIR, STATE_FILE)
     import subprocess
 
     found = subprocess.run(
@@ -275,10 +276,10 @@ def _state_path(env: Mapping[str, str], cwd: Path) -> Path | None:
     )
     if found.returncode != 0:
         return None
-    return Path(found.stdout.strip()) / STATE_DIR / STATE_FILE
+    return os.path.join(found.stdout.strip(), STATE_DIR, STATE_FILE)
 
 
-def _load_state(path: Path, position: SeriesPosition) -> list[SeriesEntry] | None:
+def _load_state(path: str, position: SeriesPosition) -> list[SeriesEntry] | None:
     """The mails recorded before this one, ``[]`` at the start, ``None`` if the chain broke.
 
     The record is keyed by the counter sequence: mail k may only extend a
@@ -292,7 +293,8 @@ def _load_state(path: Path, position: SeriesPosition) -> list[SeriesEntry] | Non
     from lint.series import SeriesEntry
 
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            record = json.load(handle)
         if time.time() - float(record["updated"]) > STATE_MAX_AGE:
             return None
         if record["total"] != position.total or record["last"] != position.counter - 1:
@@ -302,7 +304,7 @@ def _load_state(path: Path, position: SeriesPosition) -> list[SeriesEntry] | Non
         return None
 
 
-def _save_state(path: Path, position: SeriesPosition, entries: Sequence[SeriesEntry]) -> None:
+def _save_state(path: str, position: SeriesPosition, entries: Sequence[SeriesEntry]) -> None:
     import json
     import time
 
@@ -315,23 +317,27 @@ def _save_state(path: Path, position: SeriesPosition, entries: Sequence[SeriesEn
         "entries": [entry.to_json() for entry in entries],
     }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
-        temporary.replace(path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{os.path.splitext(path)[0]}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(record, handle, indent=1)
+        os.replace(temporary, path)
     except OSError:
         pass  # no record means no series checks, never a refused send
 
 
-def _clear_state(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _clear_state(path: str) -> None:
+    try:  # noqa: SIM105 (contextlib.suppress would import contextlib into every hook run)
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 # --- commit-msg -------------------------------------------------------------------------
 
 
 def commit_msg(
-    message_file: Path, env: Mapping[str, str], cwd: Path, settings: HookSettings
+    message_file: str, env: Mapping[str, str], cwd: str, settings: HookSettings
 ) -> HookResult:
     """Lint the message being committed together with the staged diff."""
     from lint.hooks_commit import build_commit_mail
@@ -339,7 +345,7 @@ def commit_msg(
     commit = build_commit_mail(message_file, env, cwd)
     if commit is None:
         return HookResult(EXIT_PASS)  # an empty message: git aborts the commit itself
-    verdict = _lint(_read_one(commit.data, str(message_file)), cwd, settings)
+    verdict = _lint(_read_one(commit.data, message_file), cwd, settings)
     if not verdict.diagnostics:
         return HookResult(EXIT_PASS)
     lines = [_line(d, commit.where(d.location.line)) for d in verdict.diagnostics]
@@ -360,7 +366,7 @@ def commit_msg(
 USAGE = "usage: python -m lint.hooks sendemail-validate MAIL [HEADERS] | commit-msg FILE"
 
 
-def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> HookResult:
+def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: str) -> HookResult:
     """Dispatch ``argv`` (hook name, then git's arguments and our switches)."""
     from lint.errors import InputError
 
@@ -372,10 +378,10 @@ def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> HookResu
     settings = HookSettings.from_environment(argv[1:], env)
     try:
         if name == SENDEMAIL_VALIDATE and 1 <= len(rest) <= 2:
-            headers = Path(rest[1]) if len(rest) == 2 else None
-            return sendemail_validate(Path(rest[0]), headers, env, cwd, settings)
+            headers = rest[1] if len(rest) == 2 else None
+            return sendemail_validate(rest[0], headers, env, cwd, settings)
         if name == COMMIT_MSG and len(rest) == 1:
-            return commit_msg(Path(rest[0]), env, cwd, settings)
+            return commit_msg(rest[0], env, cwd, settings)
     except InputError as err:
         return HookResult(EXIT_ERROR, f"patchlens: {err}\n")
     return HookResult(EXIT_ERROR, USAGE + "\n")
@@ -383,7 +389,7 @@ def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> HookResu
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the installed hook scripts: print the verdict, return the status."""
-    result = run_hook(sys.argv[1:] if argv is None else argv, os.environ, Path.cwd())
+    result = run_hook(sys.argv[1:] if argv is None else argv, os.environ, os.getcwd())
     if result.message:
         sys.stderr.write(result.message)
         sys.stderr.flush()

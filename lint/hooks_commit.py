@@ -22,7 +22,6 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Mapping
 from email.header import Header
-from pathlib import Path
 
 from lint.errors import InputError
 from lint.record import record
@@ -92,7 +91,7 @@ def clean_message(text: str, comment_char: str = "#") -> list[CleanLine]:
     return kept
 
 
-def _git(args: tuple[str, ...], env: Mapping[str, str], cwd: Path) -> str:
+def _git(args: tuple[str, ...], env: Mapping[str, str], cwd: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, env=dict(env), capture_output=True, check=False)
     if done.returncode != 0:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -100,7 +99,7 @@ def _git(args: tuple[str, ...], env: Mapping[str, str], cwd: Path) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def _comment_char(env: Mapping[str, str], cwd: Path) -> str:
+def _comment_char(env: Mapping[str, str], cwd: str) -> str:
     done = subprocess.run(
         ["git", "config", "--get", "core.commentChar"],
         cwd=cwd,
@@ -121,12 +120,13 @@ def _encode(text: str) -> str:
     return Header(text, "utf-8", maxlinelen=998).encode()
 
 
-def build_commit_mail(message_file: Path, env: Mapping[str, str], cwd: Path) -> CommitMail | None:
+def build_commit_mail(message_file: str, env: Mapping[str, str], cwd: str) -> CommitMail | None:
     """The commit as a format-patch mail, or ``None`` when the cleaned message is empty."""
     try:
-        text = message_file.read_bytes().decode("utf-8", "replace")
+        with open(message_file, "rb") as handle:
+            text = handle.read().decode("utf-8", "replace")
     except OSError as err:
-        raise InputError(str(message_file), f"cannot read: {err.strerror or err}") from None
+        raise InputError(message_file, f"cannot read: {err.strerror or err}") from None
     lines = clean_message(text, _comment_char(env, cwd))
     if not lines:
         return None
@@ -151,7 +151,7 @@ def build_commit_mail(message_file: Path, env: Mapping[str, str], cwd: Path) -> 
         mail += ["---", diff.rstrip("\n")]
     return CommitMail(
         data=("\n".join(mail) + "\n").encode("utf-8"),
-        message_file=str(message_file),
+        message_file=message_file,
         subject_lines=tuple(line.line for line in lines[:split]),
         body_lines=tuple(line.line for line in body),
         body_start=len(head) + 1,

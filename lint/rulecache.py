@@ -28,48 +28,47 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterable
-from pathlib import Path
 
 from lint.ruleset import Ruleset
-from lint.tomlcache import cache_dir, write_entry
+from lint.tomlcache import cache_dir, read_bytes, write_entry
 
 _FORMAT = b"patchlens-rulebook-1"
 
 
-def fingerprint(rule_files: Iterable[Path], data_files: Iterable[Path]) -> bytes:
+def fingerprint(rule_files: Iterable[str], data_files: Iterable[str]) -> bytes:
     """Everything a loaded rulebook depends on, as bytes (see the module docstring)."""
     parts = [_FORMAT]
     for path in (*rule_files, *data_files):
-        parts += [os.fsencode(path), path.read_bytes()]
-    _stamp_modules(Path(__file__).parent, parts)
+        parts += [os.fsencode(path), read_bytes(path)]
+    _stamp_modules(os.path.dirname(__file__), parts)
     return b"\0".join(parts)
 
 
-def _stamp_modules(folder: Path, parts: list[bytes]) -> None:
+def _stamp_modules(folder: str, parts: list[bytes]) -> None:
     with os.scandir(folder) as found:
         for entry in sorted(found, key=lambda entry: entry.name):
             if entry.name.endswith(".py") and entry.is_file():
                 status = entry.stat()
                 parts.append(f"{entry.path}:{status.st_size}:{status.st_mtime_ns}".encode())
             elif entry.is_dir() and entry.name != "__pycache__":
-                _stamp_modules(Path(entry.path), parts)
+                _stamp_modules(entry.path, parts)
 
 
-def _entry(folders: Iterable[Path]) -> Path | None:
+def _entry(folders: Iterable[str]) -> str | None:
     base = cache_dir()
     if base is None:
         return None
-    names = "\0".join(str(folder.resolve()) for folder in folders)
-    return base / f"rulebook-{zlib.crc32(names.encode()):08x}.pickle"
+    names = "\0".join(os.path.realpath(folder) for folder in folders)
+    return os.path.join(base, f"rulebook-{zlib.crc32(os.fsencode(names)):08x}.pickle")
 
 
-def load(folders: Iterable[Path], key: bytes) -> Ruleset | None:
+def load(folders: Iterable[str], key: bytes) -> Ruleset | None:
     """The cached rulebook loaded from ``folders`` if it was built from ``key``."""
     entry = _entry(folders)
     if entry is None:
         return None
     try:
-        data = entry.read_bytes()
+        data = read_bytes(entry)
     except OSError:
         return None
     try:  # CPython's C unpickler alone: importing pickle.py as well costs a hook 2 ms
@@ -85,7 +84,7 @@ def load(folders: Iterable[Path], key: bytes) -> Ruleset | None:
     return ruleset
 
 
-def store(folders: Iterable[Path], key: bytes, ruleset: Ruleset) -> None:
+def store(folders: Iterable[str], key: bytes, ruleset: Ruleset) -> None:
     """Keep ``ruleset`` for the next run (written atomically); never fails the run."""
     entry = _entry(folders)
     if entry is None:

@@ -26,8 +26,8 @@ rules.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
-from pathlib import Path
 
 from lint.checks import KINDS
 from lint.compilecache import compile_regex
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.conditions import Condition
+    from lint.resources import StrPath
 
 RULE_PROFILES = ("all", "tip", "kernel")
 _RULE_KEYS = frozenset(
@@ -77,7 +78,8 @@ class RuleSpec:
     """Markdown: why maintainers want this."""
     reference: str
     """Reference background text for the topic (shown when a patch lacks it)."""
-    path: Path
+    path: str
+    """The rule file."""
     examples: str = ""
     """Markdown: examples of good and bad changelogs."""
 
@@ -152,8 +154,8 @@ def load_ruleset(config: Config) -> Ruleset:
 
     packaged = resource_dir("rules")
     folders = (packaged, *config.rule_dirs)
-    rule_files = [path for folder in folders for path in _rule_files(folder)]
-    data_files = sorted((packaged / "data").glob("*.toml"))
+    rule_files = [path for folder in folders for path in _toml_files(folder)]
+    data_files = _toml_files(os.path.join(packaged, "data"))
     try:
         key = rulecache.fingerprint(rule_files, data_files)
     except OSError:  # a file that cannot be read is reported by the loader
@@ -166,28 +168,33 @@ def load_ruleset(config: Config) -> Ruleset:
     return _configure(replace(ruleset, profile=config.profile), config)
 
 
-def _rule_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.toml"))
+def _toml_files(folder: str) -> list[str]:
+    """The ``*.toml`` files of ``folder``, by name; none when it cannot be listed."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in sorted(names) if name.endswith(".toml")]
 
 
-def _load_files(rule_files: list[Path], packaged: Path) -> Ruleset:
+def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
     seen: dict[str, RuleSpec] = {}
     for path in rule_files:
         rule = load_rule(path)
         if rule.id in seen:
             raise InputError(
-                str(path), f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
+                path, f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
             )
         seen[rule.id] = rule
     return Ruleset(
         rules=tuple(seen.values()),
-        tip_areas=_tip_areas(packaged / "data" / "profiles.toml"),
+        tip_areas=_tip_areas(os.path.join(packaged, "data", "profiles.toml")),
     )
 
 
-def load_rule(path: Path) -> RuleSpec:
+def load_rule(path: StrPath) -> RuleSpec:
     """Read and validate one rule file."""
-    where = str(path)
+    path = where = os.fspath(path)
     table = read_toml(path)
     for key in table:
         if key not in _RULE_KEYS:
@@ -195,8 +202,9 @@ def load_rule(path: Path) -> RuleSpec:
     rule_id = _text(table, "id", where, required=True)
     if not _KEBAB.fullmatch(rule_id):
         raise InputError(where, f"key 'id': '{rule_id}' is not kebab-case")
-    if rule_id != path.stem:
-        raise InputError(where, f"key 'id': '{rule_id}' differs from the file name '{path.stem}'")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if rule_id != stem:
+        raise InputError(where, f"key 'id': '{rule_id}' differs from the file name '{stem}'")
     kind_name = _text(table, "kind", where, required=True)
     kind = KINDS.get(kind_name)
     if kind is None:
@@ -316,15 +324,15 @@ def _text(
     return value
 
 
-def _tip_areas(path: Path) -> tuple[str, ...]:
+def _tip_areas(path: str) -> tuple[str, ...]:
     """The ``[tip] areas`` list of the packaged ``profiles.toml``."""
-    if not path.is_file():
+    if not os.path.isfile(path):
         return ()
     table = read_toml(path)
     tip = table.get("tip", {})
     areas = tip.get("areas", []) if isinstance(tip, dict) else None
     if not isinstance(areas, list) or not all(isinstance(item, str) for item in areas):
-        raise InputError(str(path), "key 'tip.areas' must be a list of strings")
+        raise InputError(path, "key 'tip.areas' must be a list of strings")
     return tuple(areas)
 
 

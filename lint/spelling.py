@@ -15,12 +15,16 @@ checks spelling never opens it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 from lint.errors import InputError
 from lint.resources import resource_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lint.resources import StrPath
 
 
 class Dictionary(Mapping[str, str]):
@@ -28,8 +32,8 @@ class Dictionary(Mapping[str, str]):
 
     __slots__ = ("_loaded", "_phrases", "kind", "path")
 
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path = path
+    def __init__(self, path: StrPath, kind: str) -> None:
+        self.path = os.fspath(path)
         self.kind = kind
         """``kernel`` (``mistake||fix`` lines) or ``codespell`` (``mistake->fix, ...``)."""
         self._loaded: list[dict[str, str]] = []  # memo only: filled once, never changed
@@ -65,7 +69,7 @@ class Dictionary(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._words())
 
-    def __reduce__(self) -> tuple[type[Dictionary], tuple[Path, str]]:
+    def __reduce__(self) -> tuple[type[Dictionary], tuple[str, str]]:
         # Worker processes (-j N) get the recipe, not the words: each loads once.
         return (Dictionary, (self.path, self.kind))
 
@@ -79,13 +83,14 @@ def phrase_index(words: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     return {first: tuple(sorted(keys)) for first, keys in multi.items()}
 
 
-def read_dictionary(path: Path, kind: str) -> dict[str, str]:
+def read_dictionary(path: StrPath, kind: str) -> dict[str, str]:
     """Parse a dictionary file; a missing or unreadable file is an :class:`InputError`."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError as exc:
         raise InputError(
-            str(path), f"cannot read the spelling dictionary: {exc.strerror}"
+            os.fspath(path), f"cannot read the spelling dictionary: {exc.strerror}"
         ) from None
     words: dict[str, str] = {}
     separator = "->" if kind == "codespell" else "||"
@@ -103,16 +108,16 @@ def read_dictionary(path: Path, kind: str) -> dict[str, str]:
     return words
 
 
-def choose_dictionary(tree: Path | None) -> Dictionary:
+def choose_dictionary(tree: StrPath | None) -> Dictionary:
     """The dictionary for a run: the tree's, else codespell's, else ours (nothing is read yet)."""
     if tree is not None:
-        kernel = tree / "scripts" / "spelling.txt"
-        if kernel.is_file():
+        kernel = os.path.join(tree, "scripts", "spelling.txt")
+        if os.path.isfile(kernel):
             return Dictionary(kernel, "kernel")
     # codespell's package is looked for on sys.path as the import system would find it,
     # without importing importlib.util (and contextlib) into every git hook run.
     for folder in sys.path:
-        codespell = Path(folder or ".") / "codespell_lib" / "data" / "dictionary.txt"
-        if codespell.is_file():
+        codespell = os.path.join(folder or ".", "codespell_lib", "data", "dictionary.txt")
+        if os.path.isfile(codespell):
             return Dictionary(codespell, "codespell")
-    return Dictionary(resource_dir("rules") / "data" / "spelling.txt", "builtin")
+    return Dictionary(os.path.join(resource_dir("rules"), "data", "spelling.txt"), "builtin")

@@ -16,7 +16,6 @@ import marshal
 import os
 import sys
 import zlib
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,30 +25,30 @@ _FORMAT = f"toml-{sys.version_info[0]}.{sys.version_info[1]}-2"
 """marshal's format belongs to the Python version: one folder per version."""
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where parsed tables are kept, or ``None`` when caching is off."""
     if os.environ.get("PATCHLENS_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "patchlens" / _FORMAT
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "patchlens", _FORMAT)
 
 
-def cached_table(data: bytes) -> tuple[Path | None, dict[str, Any] | None]:
+def cached_table(data: bytes) -> tuple[str | None, dict[str, Any] | None]:
     """The cache entry for a file with contents ``data``, and its table if cached."""
     folder = cache_dir()
     if folder is None:
         return None, None
     # The name is a checksum; the entry holds the file's bytes too, and is used only
     # when they are equal, so a checksum collision costs a parse, never a wrong table.
-    entry = folder / f"{zlib.crc32(data):08x}-{len(data)}.marshal"
+    entry = os.path.join(folder, f"{zlib.crc32(data):08x}-{len(data)}.marshal")
     try:
-        stored, table = marshal.loads(entry.read_bytes())
+        stored, table = marshal.loads(read_bytes(entry))
     except (OSError, EOFError, ValueError, TypeError):
         return entry, None
     return entry, table if stored == data and isinstance(table, dict) else None
 
 
-def store_table(entry: Path | None, table: dict[str, Any], data: bytes) -> None:
+def store_table(entry: str | None, table: dict[str, Any], data: bytes) -> None:
     """Keep ``table``, parsed from ``data``, at ``entry`` (written atomically); never fails."""
     if entry is None:
         return
@@ -60,16 +59,23 @@ def store_table(entry: Path | None, table: dict[str, Any], data: bytes) -> None:
     write_entry(entry, payload)
 
 
-def write_entry(entry: Path, payload: bytes) -> None:
+def read_bytes(path: str) -> bytes:
+    """The contents of the file at ``path``."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def write_entry(entry: str, payload: bytes) -> None:
     """Write a cache entry atomically (readers see the old one or the new one); never fails.
 
     Every cache of patchlens writes through here: an unwritable folder only costs the
     next run the work the entry would have saved.
     """
+    partial = f"{os.path.splitext(entry)[0]}.{os.getpid()}.tmp"
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(payload)
-        partial.replace(entry)
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        with open(partial, "wb") as handle:
+            handle.write(payload)
+        os.replace(partial, entry)
     except OSError:
         return

@@ -29,7 +29,7 @@ PATCHES = sorted(CASES.glob("*/*.patch"))
 def ruleset() -> Ruleset:
     # Every rule on, whatever its default, so that each case sees its rule.
     return load_ruleset(Config()).select(
-        only=[p.stem for p in resource_dir("rules").glob("*.toml")]
+        only=[p.stem for p in Path(resource_dir("rules")).glob("*.toml")]
     )
 
 
@@ -57,7 +57,7 @@ def test_every_rule_has_passing_and_failing_cases() -> None:
     """A case is a patch, or for thread-level rules an mbox of a thread (run by
     tests/test_review.py through the same thread pass ``patchlens lint`` uses)."""
     missing: list[str] = []
-    for rule_file in sorted(resource_dir("rules").glob("*.toml")):
+    for rule_file in sorted(Path(resource_dir("rules")).glob("*.toml")):
         folder = CASES / rule_file.stem
         for kind in ("pass", "fail"):
             if not [*folder.glob(f"{kind}-*.patch"), *folder.glob(f"{kind}-*.mbox")]:
@@ -66,7 +66,7 @@ def test_every_rule_has_passing_and_failing_cases() -> None:
 
 
 def test_every_case_folder_names_a_rule_and_every_fail_case_has_a_sidecar() -> None:
-    rule_ids = {p.stem for p in resource_dir("rules").glob("*.toml")}
+    rule_ids = {p.stem for p in Path(resource_dir("rules")).glob("*.toml")}
     assert {p.parent.name for p in PATCHES} <= rule_ids
     for path in PATCHES:
         assert path.stem.startswith(("pass-", "fail-")), path

@@ -47,10 +47,10 @@ def test_found_at_the_repository_top_from_a_subfolder(repo: Path) -> None:
     path.write_text(FULL, encoding="utf-8")
     config = load_config(None, repo / "arch" / "x86")
     assert config == Config(
-        path=path,
+        path=str(path),
         profile="tip",
         fail_on=Severity.WARNING,
-        rule_dirs=((repo / "tools" / "patchlens-rules").resolve(),),
+        rule_dirs=(str((repo / "tools" / "patchlens-rules").resolve()),),
         enable=("some-rule",),
         disable=("line-length", "MISSING_SIGN_OFF"),
         severity=(("subject-format", Severity.NOTE),),
@@ -77,8 +77,8 @@ def test_explicit_file_wins_and_rule_dirs_are_relative_to_it(repo: Path, tmp_pat
     explicit = elsewhere / "my.toml"
     explicit.write_text('rule_dirs = ["more"]\n', encoding="utf-8")
     config = load_config(explicit, repo)
-    assert (config.path, config.profile) == (explicit, "auto")
-    assert config.rule_dirs == ((elsewhere / "more").resolve(),)
+    assert (config.path, config.profile) == (str(explicit), "auto")
+    assert config.rule_dirs == (str((elsewhere / "more").resolve()),)
 
 
 def test_explicit_file_must_exist(tmp_path: Path) -> None:

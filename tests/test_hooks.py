@@ -240,6 +240,41 @@ def test_sendemail_validate_blocks_errors_and_passes_clean_mail(repo: Path, tmp_
     assert "  send anyway:  git send-email --no-validate ..." in lines
 
 
+# What sendemail-validate must not load: it runs for every mail sent, and each of these
+# cost it milliseconds (bench/hook_latency.py). typing and contextlib are missing only
+# because unidiff, which parses the diff, imports them.
+HEAVY_FOR_A_HOOK = (
+    "argparse",
+    "git",
+    "jinja2",
+    "markdown_it",
+    "pathlib",
+    "pickle",
+    "subprocess",
+    "tempfile",
+    "tomllib",
+)
+
+
+def test_sendemail_validate_loads_only_what_linting_needs(repo: Path) -> None:
+    code = (
+        "import sys; from lint.hooks import main; "
+        f"status = main(['sendemail-validate', {str(EXAMPLES / 'v2-0001.patch')!r}]); "
+        f"print(status, [m for m in {HEAVY_FOR_A_HOOK!r} if m in sys.modules])"
+    )
+    env = {**clean_env(), "GIT_DIR": str(repo / ".git")}
+    for _ in range(2):  # the first run may fill the caches (tomllib, pickle): measure the next
+        done = subprocess.run(
+            [sys.executable, "-P", "-c", code],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+    assert done.stdout.split("\n")[-2] == "1 []", done.stdout  # blocked: pinned-bit warning
+
+
 def test_allow_warnings_and_skip(repo: Path, tmp_path: Path) -> None:
     install(repo, ["sendemail-validate"])
     warned = tmp_path / "warned.patch"

@@ -27,7 +27,7 @@ from lint.resources import resource_dir
 from lint.ruleset import Ruleset, load_rule
 
 CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
-FACTS = resource_dir("rules") / "data" / "kernel-facts.toml"
+FACTS = Path(resource_dir("rules")) / "data" / "kernel-facts.toml"
 MASK_612 = "X86_CR4_FSGSBASE | X86_CR4_CET;"
 MASK_MAINLINE = "X86_CR4_FSGSBASE | X86_CR4_CET | X86_CR4_FRED;"
 # Our FRED-only patch: it moves the pr_info() of cpu_init_fred_exceptions().
@@ -65,7 +65,7 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def ruleset() -> Ruleset:
-    return Ruleset(rules=(load_rule(resource_dir("rules") / "pinned-bit-bringup.toml"),))
+    return Ruleset(rules=(load_rule(Path(resource_dir("rules")) / "pinned-bit-bringup.toml"),))
 
 
 def findings(path: Path, ruleset: Ruleset, context: CheckContext | None) -> list[dict[str, str]]:
@@ -173,7 +173,7 @@ def test_tree_places_lines_a_label_heading_hides(kernel_src: Path, tmp_path: Pat
     label = text.replace(heading, "@@ -442,8 +442,8 @@ set_register:")
     patch = next(read_patches([RawMail(label.encode(), "label.patch")]))
     facts = load_facts(FACTS)
-    rulebook = load_rule(resource_dir("rules") / "pinned-bit-bringup.toml").params.view
+    rulebook = load_rule(Path(resource_dir("rules")) / "pinned-bit-bringup.toml").params.view
     assert analyse(patch, rulebook) == ()
     [found] = analyse(patch, tree_view(facts, kernel_src, cache_dir=tmp_path))
     assert found.function == "native_write_cr4"

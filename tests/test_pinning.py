@@ -16,7 +16,7 @@ from lint.record import FrozenInstanceError, replace
 from lint.resources import resource_dir
 
 CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
-FACTS = resource_dir("rules") / "data" / "kernel-facts.toml"
+FACTS = Path(resource_dir("rules")) / "data" / "kernel-facts.toml"
 
 
 def view():  # type: ignore[no-untyped-def]

@@ -36,7 +36,7 @@ def entries(cache_home: Path) -> list[Path]:
 
 
 def config_with(folder: Path, **choices: object) -> Config:
-    return Config(rule_dirs=(folder,), **choices)  # type: ignore[arg-type]
+    return Config(rule_dirs=(str(folder),), **choices)  # type: ignore[arg-type]
 
 
 def own_rule(ruleset: Ruleset) -> Regex:

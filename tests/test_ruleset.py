@@ -58,7 +58,7 @@ def test_good_rule_loads_every_field(tmp_path: Path) -> None:
         "MY_TYPE",
         "tip",
         False,
-        path,
+        str(path),
     )
     assert rule.params == SectionParams(heading="Thing Background", min_body_lines=3)
     assert (rule.rationale, rule.reference, rule.examples) == (
@@ -207,7 +207,7 @@ def test_packaged_rulebook_loads() -> None:
     assert expected <= ids
     assert "x86" in ruleset.tip_areas
     # rules/data/ holds data, never rules.
-    assert all(rule.path.parent == resource_dir("rules") for rule in ruleset.rules)
+    assert all(Path(rule.path).parent == Path(resource_dir("rules")) for rule in ruleset.rules)
     for rule in ruleset.rules:
         assert rule.rationale.strip(), rule.id
         if rule.kind == "require-section":
@@ -244,16 +244,16 @@ def test_select_only_and_ignore() -> None:
 def test_rule_dirs_add_rules_and_duplicates_fail(tmp_path: Path) -> None:
     extra = tmp_path / "extra"
     write(extra, "my-rule", GOOD)
-    ruleset = load_ruleset(Config(rule_dirs=(extra,)))
+    ruleset = load_ruleset(Config(rule_dirs=(str(extra),)))
     assert ruleset.get("my-rule") is not None
     (extra / "data").mkdir()
     write(extra / "data", "not-a-rule", "whatever = 1\n")
-    assert load_ruleset(Config(rule_dirs=(extra,))).get("not-a-rule") is None
+    assert load_ruleset(Config(rule_dirs=(str(extra),))).get("not-a-rule") is None
 
     again = tmp_path / "again"
     path = write(again, "my-rule", GOOD)
     with pytest.raises(InputError) as caught:
-        load_ruleset(Config(rule_dirs=(extra, again)))
+        load_ruleset(Config(rule_dirs=(str(extra), str(again))))
     assert caught.value.where == str(path)
     assert (
         caught.value.problem == f"rule id 'my-rule' is already defined in {extra / 'my-rule.toml'}"
@@ -263,12 +263,12 @@ def test_rule_dirs_add_rules_and_duplicates_fail(tmp_path: Path) -> None:
     text = 'id = "line-length"\nkind = "line-length"\nseverity = "note"\nsummary = "s"\n'
     write(clash, "line-length", text)
     with pytest.raises(InputError, match="rule id 'line-length' is already defined in"):
-        load_ruleset(Config(rule_dirs=(clash,)))
+        load_ruleset(Config(rule_dirs=(str(clash),)))
 
 
 def test_config_choices_are_applied() -> None:
     config = Config(
-        path=Path("/repo/.patchlens.toml"),
+        path="/repo/.patchlens.toml",
         disable=("MISSING_SIGN_OFF",),
         severity=(("subject-format", Severity.ERROR),),
     )
@@ -283,15 +283,15 @@ def test_config_choices_are_applied() -> None:
     ("config", "problem"),
     [
         (
-            Config(path=Path("/r/.patchlens.toml"), enable=("nope",)),
+            Config(path="/r/.patchlens.toml", enable=("nope",)),
             "unknown rule 'nope' in [rules] enable",
         ),
         (
-            Config(path=Path("/r/.patchlens.toml"), disable=("nope",)),
+            Config(path="/r/.patchlens.toml", disable=("nope",)),
             "unknown rule 'nope' in [rules] disable",
         ),
         (
-            Config(path=Path("/r/.patchlens.toml"), severity=(("nope", Severity.NOTE),)),
+            Config(path="/r/.patchlens.toml", severity=(("nope", Severity.NOTE),)),
             "unknown rule 'nope' in [rules] severity",
         ),
     ],

@@ -36,7 +36,7 @@ def diff_triggered_rules() -> list[str]:
     """Rules whose [when] names diff facts, read from the rule files themselves."""
     return sorted(
         path.stem
-        for path in resource_dir("rules").glob("*.toml")
+        for path in Path(resource_dir("rules")).glob("*.toml")
         if _mentions_diff(read_toml(path).get("when", {}))
     )
 

@@ -149,11 +149,12 @@ _TOP = {
 }
 
 
-def load_bot_config(path: Path | None, state: Path | None = None) -> BotConfig:
+def load_bot_config(path: str | Path | None, state: Path | None = None) -> BotConfig:
     """The ``[bot]`` table of ``path`` (defaults without a file); ``state`` overrides it."""
     table: dict[str, Any] = {}
     base = Path.cwd()
     if path is not None:
+        path = Path(path)
         data = read_toml(path)
         bot = data.get("bot", {})
         if not isinstance(bot, dict):

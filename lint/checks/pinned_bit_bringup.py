@@ -21,6 +21,7 @@ Parameters:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from lint.checks.finding import finding
@@ -54,9 +55,9 @@ class Params:
 
     def __post_init__(self) -> None:
         # Loaded with the rule, so that a broken facts file stops the run before any patch.
-        path = resource_dir("rules") / "data" / self.facts
-        if not path.is_file():
-            raise InputError(str(path), "kernel facts file not found (params.facts)")
+        path = os.path.join(resource_dir("rules"), "data", self.facts)
+        if not os.path.isfile(path):
+            raise InputError(path, "kernel facts file not found (params.facts)")
         object.__setattr__(self, "view", rulebook_view(load_facts(path)))
 
     @property

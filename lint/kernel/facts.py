@@ -8,7 +8,7 @@ stops the run with the file and key named (:class:`InputError`, exit 2).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from lint.config import read_toml
 from lint.errors import InputError
@@ -18,6 +18,8 @@ from lint.regex import Regex
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from lint.resources import StrPath
 
 _TOP_KEYS = frozenset({"scope", "pinning", "bit", "changelog", "bringup", "tree"})
 
@@ -73,7 +75,7 @@ class KernelFacts:
     """Known AP bringup calls: caller and callees (used without a tree)."""
     tree_sources: tuple[str, ...]
     tree_suffixes: tuple[str, ...]
-    path: Path
+    path: str
 
     def bit(self, name: str) -> PinnedBit | None:
         """The pinned bit called ``name``, if the facts list it."""
@@ -87,9 +89,9 @@ class KernelFacts:
         return path.startswith(self.scope)
 
 
-def load_facts(path: Path) -> KernelFacts:
+def load_facts(path: StrPath) -> KernelFacts:
     """Read and validate a kernel facts file."""
-    where = str(path)
+    path = where = os.fspath(path)
     table = read_toml(path)
     for key in table:
         if key not in _TOP_KEYS:

@@ -16,6 +16,7 @@ rulebook's facts, or a kernel tree's, see :mod:`lint.kernel.tree`) in, frozen
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -108,7 +109,9 @@ def rulebook_view(facts: KernelFacts) -> PinningView:
         facts,
         calls,
         tuple(bit.name for bit in facts.bits),
-        source=f"rulebook {facts.path.name} (no --tree; functions from the hunk context)",
+        source=(
+            f"rulebook {os.path.basename(facts.path)} (no --tree; functions from the hunk context)"
+        ),
     )
 
 
