@@ -34,11 +34,19 @@ def _time(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def _check(name: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Refuse to time a command that fails: a quick error would pass for a quick hook."""
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        sys.exit(f"hook_latency: {name} exited {done.returncode}: {done.stderr.strip()}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--patch", type=Path, default=PATCH)
     args = parser.parse_args()
+    patch = args.patch.resolve()  # the commands run in the throw-away repository
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PATCHLENS_"))}
     python = str(Path(sys.executable).absolute())
     with tempfile.TemporaryDirectory() as folder:
@@ -59,14 +67,14 @@ def main() -> int:
         commands = {
             "baseline": ([python, "-c", "pass"], env),
             "hook": (
-                [str(repo / ".git" / "hooks" / "sendemail-validate"), str(args.patch)],
+                [str(repo / ".git" / "hooks" / "sendemail-validate"), str(patch)],
                 hook_env,
             ),
-            "lint": ([python, "-m", "lint", "lint", "-q", str(args.patch)], env),
+            "lint": ([python, "-m", "lint", "lint", "-q", str(patch)], env),
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for command, cmd_env in commands.values():  # warm the caches once
-            _time(command, repo, cmd_env)
+        for name, (command, cmd_env) in commands.items():  # warm the caches once
+            _check(name, command, repo, cmd_env)
         for _ in range(args.runs):
             for name, (command, cmd_env) in commands.items():
                 times[name].append(_time(command, repo, cmd_env))
