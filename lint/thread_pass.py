@@ -70,13 +70,13 @@ class ThreadPass:
         if not extra:
             return list(reports)
         merged = {(r.origin, r.index): r for r in reports}
+        # One look-up per finding: scanning every summary for each finding made a large
+        # archive (thousands of threads with review findings) quadratic.
+        mails: dict[tuple[str, str, str], MessageSummary] = {}
+        for s in self._summaries:
+            mails.setdefault((s.origin, s.message_id, s.subject), s)
         for diag in extra:
-            summary = next(
-                s
-                for s in self._summaries
-                if (s.origin, s.message_id, s.subject)
-                == (diag.location.origin, diag.message_id, diag.subject)
-            )
+            summary = mails[(diag.location.origin, diag.message_id, diag.subject)]
             key = (summary.origin, summary.index)
             report = merged.get(key) or PatchReport(
                 origin=summary.origin,

@@ -8,6 +8,7 @@ the lines of its ``.expected`` sidecar, through the same thread pass that
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,36 @@ def test_a_thread_delivered_twice_gets_its_findings_once(
     main(["lint", "--format", "terse", "--types", "review-followup", str(twice)])
     found = capsys.readouterr().out.splitlines()
     assert once and found == [line.replace(str(path), str(twice)) for line in once]
+
+
+def test_thread_findings_are_placed_without_scanning_every_mail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """merge() scanned all summaries for each finding: quadratic on a large archive."""
+
+    class CountingList(list):  # type: ignore[type-arg]
+        scans = 0
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            CountingList.scans += 1
+            return super().__iter__()
+
+    original = ThreadPass.merge
+
+    def merge(self: ThreadPass, reports: list[object]) -> object:
+        self._summaries = CountingList(self._summaries)
+        return original(self, reports)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ThreadPass, "merge", merge)
+    path = tmp_path / "archive.mbox"
+    sys.path.insert(0, str(ROOT / "bench"))
+    from thread_scaling import distinct_threads
+
+    path.write_bytes(distinct_threads((CASES / "fail-dropped-section.mbox").read_bytes(), 40))
+    main(["lint", "--format", "terse", "--types", "review-followup", str(path)])
+    found = capsys.readouterr().out.splitlines()
+    assert len(set(found)) == 40  # one dropped section per thread
+    assert CountingList.scans <= 3  # grouping threads, and one index: not one per finding
 
 
 def test_lint_command_is_clean_on_the_example_thread(capsys: pytest.CaptureFixture[str]) -> None:
