@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lint.resources import StrPath
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
+    from lint.thread import MessageSummary
     from lint.thread_pass import ThreadPass
 
 
@@ -152,10 +153,14 @@ class ReportSink:
     Line formats (text, terse, github, b4) are rendered patch by patch into a
     temporary spool, so that a 1 GB mbox with findings on every patch does not
     hold them all; the report is still printed, or written, only once complete.
-    Document formats (json, sarif, b4-json) keep the reports until the end.
+    JSON is spooled too, one entry per patch; the entries that thread findings
+    land on are amended as the spool is read back. sarif and b4-json keep the
+    reports until the end.
     """
 
-    STREAMED = ("text", "terse", "github", "b4")
+    STREAMED = ("text", "terse", "github", "b4", "json")
+    _ENTRY_END = "\x1e"
+    """Ends each spooled JSON entry: json.dumps writes control characters escaped only."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         from collections import Counter
@@ -165,6 +170,11 @@ class ReportSink:
         self._colour = args.format == "text" and use_colour(args.color, args.output)
         self._spool = Spool() if self._format in self.STREAMED else None
         self._blocks = 0
+        self._json_keys: list[tuple[str, int]] = []
+        """(origin, index) of each spooled JSON entry, in order."""
+        self._json_with_findings: set[tuple[str, int]] = set()
+        self._json_extra: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]] = {}
+        """Thread findings to add to spooled JSON entries (and their mails' summaries)."""
         self.kept: list[PatchReport] = []
         self.counts: Counter[str] = Counter()
         self.findings = 0
@@ -181,8 +191,17 @@ class ReportSink:
                 self.counts[diag.severity.label] += 1
             self.worst = max(self.worst, *(int(d.severity) for d in report.diagnostics))
         if self._spool is None:
-            if report.diagnostics or self._format == "json" or self._args.verbose:
+            if report.diagnostics or self._args.verbose:
                 self.kept.append(report)
+            return
+        if self._format == "json":
+            from lint.report import json as json_report
+
+            key = (report.origin, report.index)
+            self._json_keys.append(key)
+            if report.diagnostics:
+                self._json_with_findings.add(key)
+            self._spool.write(json_report.render_entry(report) + self._ENTRY_END)
             return
         chunk = self._render_one(report)
         if chunk:
@@ -191,6 +210,11 @@ class ReportSink:
 
     def add_thread_findings(self, thread_pass: ThreadPass) -> None:
         """Fold in what the thread rules found, after the per-patch stream."""
+        if self._format == "json":
+            self._json_extra = thread_pass.by_mail()
+            for key, (_, diagnostics) in self._json_extra.items():
+                self._count_extra(tuple(diagnostics), new_patch=key not in self._json_with_findings)
+            return
         if self._spool is None:
             before = {(r.origin, r.index): len(r.diagnostics) for r in self.kept}
             merged = thread_pass.merge(self.kept)
@@ -250,16 +274,42 @@ class ReportSink:
         if self._spool is None:
             yield self._render_document(ruleset)
             return
+        if self._format == "json":
+            yield from self._render_json()
+            return
         yield from self._spool.chunks()
         if self._format == "text":
             yield self.summary().text + "\n"
 
+    def _render_json(self) -> Iterator[str]:
+        """The JSON document: head, the spooled entries (amended where needed), tail."""
+        from lint.report import json as json_report
+        from lint.thread_pass import new_report
+
+        assert self._spool is not None
+        extra = self._json_extra
+        yield json_report.render_head(self.summary())
+        keys = iter(self._json_keys)
+        written = 0
+        rest = ""
+        for chunk in self._spool.chunks():
+            *entries, rest = (rest + chunk).split(self._ENTRY_END)
+            for entry in entries:
+                found = extra.pop(next(keys), None)
+                if found is not None:
+                    entry = json_report.amend_entry(entry, found[1])
+                yield json_report.ENTRY_SEPARATORS[written > 0] + entry
+                written += 1
+        # Findings on a mail that had no entry (none here: every mail gets one) come last.
+        for summary, diagnostics in extra.values():
+            report = new_report(summary)
+            entry = json_report.amend_entry(json_report.render_entry(report), diagnostics)
+            yield json_report.ENTRY_SEPARATORS[written > 0] + entry
+            written += 1
+        yield json_report.render_tail(written > 0)
+
     def _render_document(self, ruleset: Ruleset) -> str:
         kept = self.kept
-        if self._format == "json":
-            from lint.report import json as json_report
-
-            return json_report.render(kept, self.summary())
         from lint.report import b4, sarif
 
         if self._format == "b4-json":

@@ -64,12 +64,12 @@ class ThreadPass:
                 found.extend(review_followup.check_thread(thread, rule))
         return tuple(found)
 
-    def merge(self, reports: Sequence[PatchReport]) -> list[PatchReport]:
-        """``reports`` with the thread findings added to (or as) the reports of their mails."""
+    def by_mail(self) -> dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]]:
+        """The thread findings, grouped by the mail they are on: (origin, index) -> findings."""
+        found: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]] = {}
         extra = self.diagnostics()
         if not extra:
-            return list(reports)
-        merged = {(r.origin, r.index): r for r in reports}
+            return found
         # One look-up per finding: scanning every summary for each finding made a large
         # archive (thousands of threads with review findings) quadratic.
         mails: dict[tuple[str, str, str], MessageSummary] = {}
@@ -78,15 +78,27 @@ class ThreadPass:
         for diag in extra:
             summary = mails[(diag.location.origin, diag.message_id, diag.subject)]
             key = (summary.origin, summary.index)
-            report = merged.get(key) or PatchReport(
-                origin=summary.origin,
-                index=summary.index,
-                first_line=summary.first_line,
-                subject=summary.subject,
-                message_id=summary.message_id,
-                diagnostics=(),
-            )
-            both = sorted((*report.diagnostics, diag), key=lambda d: d.sort_key)
+            found.setdefault(key, (summary, []))[1].append(diag)
+        return found
+
+    def merge(self, reports: Sequence[PatchReport]) -> list[PatchReport]:
+        """``reports`` with the thread findings added to (or as) the reports of their mails."""
+        merged = {(r.origin, r.index): r for r in reports}
+        for key, (summary, diagnostics) in self.by_mail().items():
+            report = merged.get(key) or new_report(summary)
+            both = sorted((*report.diagnostics, *diagnostics), key=lambda d: d.sort_key)
             merged[key] = replace(report, diagnostics=tuple(both))
         # Reports given keep their order; a mail that had no report yet follows them.
         return list(merged.values())
+
+
+def new_report(summary: MessageSummary) -> PatchReport:
+    """An empty report of the mail ``summary`` describes (for findings on a clean mail)."""
+    return PatchReport(
+        origin=summary.origin,
+        index=summary.index,
+        first_line=summary.first_line,
+        subject=summary.subject,
+        message_id=summary.message_id,
+        diagnostics=(),
+    )

@@ -14,6 +14,8 @@ import pytest
 from lint.cli import main
 from lint.cli_output import Spool
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.mark.parametrize("limit", [1 << 20, 10])
 def test_spool_gives_back_what_was_written(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,3 +85,59 @@ def test_help_is_as_wide_as_argparse_would_make_it(
 
     monkeypatch.setenv("COLUMNS", columns)
     assert _columns() == shutil.get_terminal_size().columns - 2
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        "review-followup",  # the thread finding lands on a clean entry
+        "review-followup,subject-format,signed-off-by,cr-pinning-background,problem-section",
+    ],
+)
+def test_streamed_json_is_the_document_of_the_merged_reports(
+    types: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--format json streams entries through the spool and amends those thread findings
+    land on; the document must be the one rendered from the merged reports at once."""
+    import json
+
+    from lint.config import Config
+    from lint.engine import CheckContext
+    from lint.pipeline import DecodeOptions
+    from lint.record import replace
+    from lint.report import Summary
+    from lint.report import json as json_report
+    from lint.ruleset import load_ruleset
+    from lint.runner import LintJob, lint_mails
+    from lint.sources import open_input
+    from lint.thread_pass import ThreadPass
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from thread_scaling import THREAD, distinct_threads
+
+    # v2 without its CR pinning heading: an error (cr-pinning-background) on the line of
+    # v2's thread finding, a warning, so the amended entry must order them by severity.
+    thread = THREAD.read_bytes().replace(b"\n== CR Pinning Background ==\n", b"\n== Pinning ==\n")
+    mbox = tmp_path / "threads.mbox"
+    mbox.write_bytes(distinct_threads(thread, 3))
+    monkeypatch.setattr(Spool, "LIMIT", 64)  # entries straddle the spool's chunks
+    main(["lint", "--format", "json", "--types", types, str(mbox)])
+    streamed = capsys.readouterr().out
+
+    ruleset = load_ruleset(Config()).select(types.split(","), [])
+    thread_pass = ThreadPass.for_ruleset(ruleset, DecodeOptions())
+    assert thread_pass is not None
+    job = LintJob(ruleset, CheckContext(spelling=None), DecodeOptions(), summarize_threads=True)
+    reports = []
+    for seq, report in enumerate(lint_mails(open_input(str(mbox)), job)):
+        thread_pass.take(report, seq)
+        reports.append(replace(report, thread_summary=None))
+    merged = thread_pass.merge(reports)
+    expected = json_report.render(merged, Summary.of(merged, len(reports)))
+
+    assert sum(1 for r in merged if any(d.rule == "review-followup" for d in r.diagnostics)) == 3
+    assert streamed == expected
+    assert streamed == json.dumps(json.loads(streamed), indent=2, ensure_ascii=False) + "\n"

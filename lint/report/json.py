@@ -41,6 +41,27 @@ def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object
 
 def render(reports: Sequence[PatchReport], summary: Summary) -> str:
     """The whole run as one JSON document."""
+    entries = "".join(
+        ENTRY_SEPARATORS[position > 0] + render_entry(report)
+        for position, report in enumerate(reports)
+    )
+    return render_head(summary) + entries + render_tail(bool(reports))
+
+
+# The document in pieces, for a run that streams its patches through a spool: the head
+# (everything before the first patch), one entry per patch, each after its separator,
+# and the tail. Together they are exactly json.dumps(document, indent=2), as render()
+# shows.
+
+ENTRY_SEPARATORS = ("\n", ",\n")
+"""What goes before the first entry, and before each later one."""
+
+_ENTRY_INDENT = "    "
+"""An element of ``patches`` sits two levels deep."""
+
+
+def render_head(summary: Summary) -> str:
+    """The document up to the ``[`` of its ``patches`` array."""
     document = {
         "schema": SCHEMA,
         "tool": {"name": "patchlens", "version": __version__},
@@ -51,16 +72,62 @@ def render(reports: Sequence[PatchReport], summary: Summary) -> str:
             "warnings": summary.warnings,
             "notes": summary.notes,
         },
-        "patches": [
-            {
-                "file": report.origin,
-                "index": report.index,
-                "line": report.first_line,
-                "subject": report.subject,
-                "message_id": report.message_id,
-                "diagnostics": [diagnostic_record(d, report) for d in report.diagnostics],
-            }
-            for report in reports
-        ],
+        "patches": [],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return text.removesuffix("]\n}")
+
+
+def render_tail(any_entries: bool) -> str:
+    """What closes the document after the last entry (or after the head, with none)."""
+    return "\n  ]\n}\n" if any_entries else "]\n}\n"
+
+
+def render_entry(report: PatchReport) -> str:
+    """One element of the ``patches`` array, indented for its place in the document."""
+    entry = {
+        "file": report.origin,
+        "index": report.index,
+        "line": report.first_line,
+        "subject": report.subject,
+        "message_id": report.message_id,
+        "diagnostics": [diagnostic_record(d, report) for d in report.diagnostics],
+    }
+    return _indent(entry)
+
+
+def amend_entry(entry: str, diagnostics: Sequence[Diagnostic]) -> str:
+    """``entry`` (made by :func:`render_entry`) with ``diagnostics`` added in report order.
+
+    The findings keep the order of :attr:`Diagnostic.sort_key`, which a record
+    carries in full (file, line, severity, rule, message); of equal keys the
+    ones already there come first, as when the report is merged before rendering.
+    """
+    from lint.diagnostic import Severity
+
+    data = json.loads(entry)
+    report = PatchReport(
+        origin=data["file"],
+        index=data["index"],
+        first_line=data["line"],
+        subject=data["subject"],
+        message_id=data["message_id"],
+        diagnostics=(),
+    )
+    records = [*data["diagnostics"], *(diagnostic_record(d, report) for d in diagnostics)]
+    records.sort(
+        key=lambda r: (
+            r["file"],
+            r["line"],
+            -int(Severity.parse(r["severity"])),
+            r["rule"],
+            r["message"],
+        )
+    )
+    data["diagnostics"] = records
+    return _indent(data)
+
+
+def _indent(entry: dict[str, object]) -> str:
+    text = json.dumps(entry, indent=2, ensure_ascii=False)
+    return "\n".join(_ENTRY_INDENT + line for line in text.split("\n"))
