@@ -107,7 +107,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     job = LintJob(ruleset, context, decode, summarize_threads=thread_pass is not None)
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     mails = _open_inputs(args.inputs, args.directory)
-    sink = ReportSink(args)
+    sink = ReportSink(args, ruleset)
     for seq, report in enumerate(lint_mails(mails, job, args.jobs)):
         if thread_pass is not None:
             thread_pass.take(report, seq)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from lint.diagnostic import Diagnostic
     from lint.report import Summary
+    from lint.report.sarif import ResultWriter
     from lint.resources import StrPath
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
@@ -147,34 +148,86 @@ class Spool:
         spool.close()
 
 
+class EntrySpool:
+    """A document's entries, one per patch in input order, kept in a :class:`Spool`.
+
+    Thread findings arrive after the last patch: :meth:`take` sets them aside by
+    mail, and :meth:`entries` gives each entry back with the findings that land on
+    it, then the mails that had no entry with theirs, as merging the reports did.
+    """
+
+    END = "\x1e"
+    """Ends an entry: json.dumps escapes every control character, so none occurs in one."""
+
+    def __init__(self) -> None:
+        self._spool = Spool()
+        self._keys: list[tuple[str, int]] = []
+        """(origin, index) of each entry, in order."""
+        self._with_findings: set[tuple[str, int]] = set()
+        self._extra: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]] = {}
+
+    def add(self, report: PatchReport, text: str) -> None:
+        """Spool ``text``, the entry of ``report``."""
+        key = (report.origin, report.index)
+        self._keys.append(key)
+        if report.diagnostics:
+            self._with_findings.add(key)
+        self._spool.write(text + self.END)
+
+    def take(
+        self, by_mail: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]]
+    ) -> Iterator[tuple[tuple[Diagnostic, ...], bool]]:
+        """Keep the thread findings; yields each mail's, and whether it had none before."""
+        self._extra = by_mail
+        for key, (_, diagnostics) in by_mail.items():
+            yield tuple(diagnostics), key not in self._with_findings
+
+    def entries(
+        self,
+    ) -> Iterator[tuple[str, tuple[MessageSummary, list[Diagnostic]] | None]]:
+        """Each entry and the thread findings on its mail; then ``""`` for mails without one."""
+        extra = dict(self._extra)
+        keys = iter(self._keys)
+        rest = ""
+        for chunk in self._spool.chunks():
+            *entries, rest = (rest + chunk).split(self.END)
+            for entry in entries:
+                yield entry, extra.pop(next(keys), None)
+        for found in extra.values():
+            yield "", found
+
+
 class ReportSink:
     """Collects the reports of a lint run in constant memory where the format allows.
 
     Line formats (text, terse, github, b4) are rendered patch by patch into a
     temporary spool, so that a 1 GB mbox with findings on every patch does not
     hold them all; the report is still printed, or written, only once complete.
-    JSON is spooled too, one entry per patch; the entries that thread findings
-    land on are amended as the spool is read back. sarif and b4-json keep the
-    reports until the end.
+    JSON and SARIF are spooled too, an entry per patch, and the entries thread
+    findings land on are completed as the spool is read back (:class:`EntrySpool`).
+    b4-json, one small document per patch for ``b4 review``, keeps the reports.
     """
 
-    STREAMED = ("text", "terse", "github", "b4", "json")
-    _ENTRY_END = "\x1e"
-    """Ends each spooled JSON entry: json.dumps writes control characters escaped only."""
+    STREAMED = ("text", "terse", "github", "b4")
+    SPOOLED_DOCUMENTS = ("json", "sarif")
+    _RESULT_END = "\x1d"
+    _FIELD_END = "\x1f"
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, ruleset: Ruleset) -> None:
         from collections import Counter
 
         self._args = args
         self._format: str = args.format
         self._colour = args.format == "text" and use_colour(args.color, args.output)
         self._spool = Spool() if self._format in self.STREAMED else None
-        self._blocks = 0
-        self._json_keys: list[tuple[str, int]] = []
-        """(origin, index) of each spooled JSON entry, in order."""
-        self._json_with_findings: set[tuple[str, int]] = set()
-        self._json_extra: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]] = {}
-        """Thread findings to add to spooled JSON entries (and their mails' summaries)."""
+        self._entries = EntrySpool() if self._format in self.SPOOLED_DOCUMENTS else None
+        self._results: ResultWriter | None = None
+        if self._format == "sarif":
+            from pathlib import Path
+
+            from lint.report.sarif import ResultWriter
+
+            self._results = ResultWriter(ruleset, Path.cwd())
         self.kept: list[PatchReport] = []
         self.counts: Counter[str] = Counter()
         self.findings = 0
@@ -190,30 +243,37 @@ class ReportSink:
             for diag in report.diagnostics:
                 self.counts[diag.severity.label] += 1
             self.worst = max(self.worst, *(int(d.severity) for d in report.diagnostics))
-        if self._spool is None:
-            if report.diagnostics or self._args.verbose:
-                self.kept.append(report)
-            return
-        if self._format == "json":
+        if self._entries is not None:
+            self._spool_entry(self._entries, report)
+        elif self._spool is not None:
+            chunk = self._render_one(report)
+            if chunk:
+                self._spool.write(chunk)
+        elif report.diagnostics or self._args.verbose:
+            self.kept.append(report)
+
+    def _spool_entry(self, entries: EntrySpool, report: PatchReport) -> None:
+        if self._results is None:  # json: every mail has its entry, clean ones too
             from lint.report import json as json_report
 
-            key = (report.origin, report.index)
-            self._json_keys.append(key)
-            if report.diagnostics:
-                self._json_with_findings.add(key)
-            self._spool.write(json_report.render_entry(report) + self._ENTRY_END)
-            return
-        chunk = self._render_one(report)
-        if chunk:
-            self._spool.write(chunk)
-            self._blocks += 1
+            entries.add(report, json_report.render_entry(report))
+        elif report.diagnostics or self._args.verbose:  # sarif: a block of results
+            entries.add(report, self._sarif_block(report))
+
+    def _sarif_block(self, report: PatchReport) -> str:
+        """The results of ``report``, each led by the line and severity it sorts by."""
+        assert self._results is not None
+        write, field = self._results.result, self._FIELD_END
+        return self._RESULT_END.join(
+            f"{d.location.line}{field}{int(d.severity)}{field}{write(d, report)}"
+            for d in report.diagnostics
+        )
 
     def add_thread_findings(self, thread_pass: ThreadPass) -> None:
         """Fold in what the thread rules found, after the per-patch stream."""
-        if self._format == "json":
-            self._json_extra = thread_pass.by_mail()
-            for key, (_, diagnostics) in self._json_extra.items():
-                self._count_extra(tuple(diagnostics), new_patch=key not in self._json_with_findings)
+        if self._entries is not None:
+            for diagnostics, new_patch in self._entries.take(thread_pass.by_mail()):
+                self._count_extra(diagnostics, new_patch)
             return
         if self._spool is None:
             before = {(r.origin, r.index): len(r.diagnostics) for r in self.kept}
@@ -271,52 +331,80 @@ class ReportSink:
 
     def render(self, ruleset: Ruleset) -> Iterator[str]:
         """The complete report, in pieces: a spooled report is copied a megabyte at a time."""
-        if self._spool is None:
-            yield self._render_document(ruleset)
-            return
         if self._format == "json":
             yield from self._render_json()
-            return
-        yield from self._spool.chunks()
-        if self._format == "text":
-            yield self.summary().text + "\n"
+        elif self._format == "sarif":
+            yield from self._render_sarif(ruleset)
+        elif self._spool is not None:
+            yield from self._spool.chunks()
+            if self._format == "text":
+                yield self.summary().text + "\n"
+        else:
+            from lint.report import b4
+
+            yield b4.render_json(self.kept)
 
     def _render_json(self) -> Iterator[str]:
-        """The JSON document: head, the spooled entries (amended where needed), tail."""
+        """The JSON document: head, the spooled entries (completed where needed), tail."""
         from lint.report import json as json_report
         from lint.thread_pass import new_report
 
-        assert self._spool is not None
-        extra = self._json_extra
+        assert self._entries is not None
         yield json_report.render_head(self.summary())
-        keys = iter(self._json_keys)
         written = 0
-        rest = ""
-        for chunk in self._spool.chunks():
-            *entries, rest = (rest + chunk).split(self._ENTRY_END)
-            for entry in entries:
-                found = extra.pop(next(keys), None)
-                if found is not None:
-                    entry = json_report.amend_entry(entry, found[1])
-                yield json_report.ENTRY_SEPARATORS[written > 0] + entry
-                written += 1
-        # Findings on a mail that had no entry (none here: every mail gets one) come last.
-        for summary, diagnostics in extra.values():
-            report = new_report(summary)
-            entry = json_report.amend_entry(json_report.render_entry(report), diagnostics)
+        for entry, found in self._entries.entries():
+            if found is not None:
+                summary, diagnostics = found
+                base = entry or json_report.render_entry(new_report(summary))
+                entry = json_report.amend_entry(base, diagnostics)
             yield json_report.ENTRY_SEPARATORS[written > 0] + entry
             written += 1
         yield json_report.render_tail(written > 0)
 
-    def _render_document(self, ruleset: Ruleset) -> str:
-        kept = self.kept
-        from lint.report import b4, sarif
+    def _render_sarif(self, ruleset: Ruleset) -> Iterator[str]:
+        """The SARIF log: head, each patch's results (completed where needed), tail."""
+        from lint.report import sarif
 
-        if self._format == "b4-json":
-            return b4.render_json(kept)
-        from pathlib import Path
+        assert self._entries is not None
+        yield sarif.render_head(ruleset, __import__("lint").__version__)
+        written = 0
+        for block, found in self._entries.entries():
+            for result in self._sarif_results(block, found):
+                yield sarif.ENTRY_SEPARATORS[written > 0] + result
+                written += 1
+        yield sarif.render_tail(written > 0)
 
-        return sarif.render(kept, ruleset, Path.cwd(), __import__("lint").__version__)
+    def _sarif_results(
+        self, block: str, found: tuple[MessageSummary, list[Diagnostic]] | None
+    ) -> list[str]:
+        """A patch's results; with thread findings, merged in the order of their sort keys.
+
+        Each thread finding is rendered at its place, so its occurrence number is the
+        one it had when the merged reports were rendered in one go.
+        """
+        import json
+
+        from lint.thread_pass import new_report
+
+        field = self._FIELD_END
+        spooled = [item.split(field, 2) for item in block.split(self._RESULT_END)] if block else []
+        if found is None:
+            return [text for _, _, text in spooled]
+        summary, diagnostics = found
+        items: list[tuple[tuple[int, int, str, str], str | Diagnostic]] = []
+        for line, severity, text in spooled:
+            result = json.loads(text)
+            key = (int(line), -int(severity), result["ruleId"], result["message"]["text"])
+            items.append((key, text))
+        for diag in diagnostics:
+            items.append(((diag.location.line, -int(diag.severity), diag.rule, diag.message), diag))
+        items.sort(key=lambda item: item[0])  # stable: of equal keys, the spooled come first
+        report = new_report(summary)
+        assert self._results is not None
+        return [
+            item if isinstance(item, str) else self._results.result(item, report)
+            for _, item in items
+        ]
 
 
 def start() -> None:

@@ -87,28 +87,37 @@ def test_help_is_as_wide_as_argparse_would_make_it(
     assert _columns() == shutil.get_terminal_size().columns - 2
 
 
+THREAD_TYPES = "review-followup,subject-format,signed-off-by,cr-pinning-background,problem-section"
+
+
 @pytest.mark.parametrize(
-    "types",
+    ("form", "types", "verbose"),
     [
-        "review-followup",  # the thread finding lands on a clean entry
-        "review-followup,subject-format,signed-off-by,cr-pinning-background,problem-section",
+        ("json", "review-followup", False),  # the thread findings land on clean entries
+        ("json", THREAD_TYPES, False),  # ...and beside findings of the same line
+        ("sarif", "review-followup", False),  # on mails with no results: they come last
+        ("sarif", "review-followup", True),  # --verbose keeps clean mails in their place
+        ("sarif", THREAD_TYPES, False),
     ],
 )
-def test_streamed_json_is_the_document_of_the_merged_reports(
+def test_spooled_documents_are_those_of_the_merged_reports(
+    form: str,
     types: str,
+    verbose: bool,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """--format json streams entries through the spool and amends those thread findings
+    """--format json and sarif spool an entry per patch and complete those thread findings
     land on; the document must be the one rendered from the merged reports at once."""
     import json
 
+    from lint import __version__
     from lint.config import Config
     from lint.engine import CheckContext
     from lint.pipeline import DecodeOptions
     from lint.record import replace
-    from lint.report import Summary
+    from lint.report import Summary, sarif
     from lint.report import json as json_report
     from lint.ruleset import load_ruleset
     from lint.runner import LintJob, lint_mails
@@ -119,12 +128,15 @@ def test_streamed_json_is_the_document_of_the_merged_reports(
     from thread_scaling import THREAD, distinct_threads
 
     # v2 without its CR pinning heading: an error (cr-pinning-background) on the line of
-    # v2's thread finding, a warning, so the amended entry must order them by severity.
+    # v2's thread findings, warnings, so a completed entry must order them by severity;
+    # and without its Signed-off-by: an error further down, which must stay last.
     thread = THREAD.read_bytes().replace(b"\n== CR Pinning Background ==\n", b"\n== Pinning ==\n")
+    v2_sign_off = thread.rindex(b"Signed-off-by:")
+    thread = thread[:v2_sign_off] + thread[thread.index(b"\n", v2_sign_off) + 1 :]
     mbox = tmp_path / "threads.mbox"
     mbox.write_bytes(distinct_threads(thread, 3))
     monkeypatch.setattr(Spool, "LIMIT", 64)  # entries straddle the spool's chunks
-    main(["lint", "--format", "json", "--types", types, str(mbox)])
+    main(["lint", "--format", form, "--types", types, *(["-v"] * verbose), str(mbox)])
     streamed = capsys.readouterr().out
 
     ruleset = load_ruleset(Config()).select(types.split(","), [])
@@ -135,9 +147,15 @@ def test_streamed_json_is_the_document_of_the_merged_reports(
     for seq, report in enumerate(lint_mails(open_input(str(mbox)), job)):
         thread_pass.take(report, seq)
         reports.append(replace(report, thread_summary=None))
-    merged = thread_pass.merge(reports)
-    expected = json_report.render(merged, Summary.of(merged, len(reports)))
+    if form == "json":
+        merged = thread_pass.merge(reports)
+        expected = json_report.render(merged, Summary.of(merged, len(reports)))
+        indent = 2
+    else:
+        merged = thread_pass.merge([r for r in reports if r.diagnostics or verbose])
+        expected = sarif.render(merged, ruleset, Path.cwd(), __version__)
+        indent = 1
 
     assert sum(1 for r in merged if any(d.rule == "review-followup" for d in r.diagnostics)) == 3
     assert streamed == expected
-    assert streamed == json.dumps(json.loads(streamed), indent=2, ensure_ascii=False) + "\n"
+    assert streamed == json.dumps(json.loads(streamed), indent=indent, ensure_ascii=False) + "\n"

@@ -103,37 +103,72 @@ def render(
     reports: Sequence[PatchReport], ruleset: Ruleset, base: Path | None = None, version: str = ""
 ) -> str:
     """The SARIF log of a run, as indented JSON."""
-    rules = _rules(ruleset)
-    index = {rule["id"]: position for position, rule in enumerate(rules)}
-    results: list[dict[str, Any]] = []
-    seen: Counter[tuple[str, str, str]] = Counter()
-    for report in reports:
-        for diag in report.diagnostics:
-            key = diag.message_id or report.message_id or diag.location.origin
-            normal = _NUMBER.sub("#", " ".join(diag.message.split()))
-            seen[(diag.rule, key, normal)] += 1
-            result: dict[str, Any] = {
-                "ruleId": diag.rule,
-                "level": _LEVEL[diag.severity],
-                "message": {"text": diag.message},
-                "locations": [_location(diag, base)],
-                "partialFingerprints": {
-                    FINGERPRINT: fingerprint(diag, key, seen[(diag.rule, key, normal)])
-                },
-            }
-            if diag.rule in index:
-                result["ruleIndex"] = index[diag.rule]
-            if diag.checkpatch:
-                result["properties"] = {"checkpatch": diag.checkpatch}
-            results.append(result)
-    driver: dict[str, Any] = {"name": "patchlens", "rules": rules}
+    results = ResultWriter(ruleset, base)
+    texts = [results.result(diag, report) for report in reports for diag in report.diagnostics]
+    entries = "".join(ENTRY_SEPARATORS[position > 0] + text for position, text in enumerate(texts))
+    return render_head(ruleset, version) + entries + render_tail(bool(texts))
+
+
+# The log in pieces, for a run that streams its results through a spool: the head
+# (everything before the first result), one entry per result, each after its separator,
+# and the tail. Together they are exactly json.dumps(log, indent=1), as render() shows.
+
+ENTRY_SEPARATORS = ("\n", ",\n")
+"""What goes before the first result, and before each later one."""
+
+_ENTRY_INDENT = "    "
+"""A result sits four levels deep: log, runs, the run, results."""
+
+
+class ResultWriter:
+    """Renders the results of a run one finding at a time, in the order of the log.
+
+    It keeps what the log's results share: the rule index, the folder URIs are
+    relative to, and how often each finding was seen (the occurrence number of
+    its fingerprint), so findings must be given in the order they appear.
+    """
+
+    def __init__(self, ruleset: Ruleset, base: Path | None) -> None:
+        self._base = base
+        self._index = {rule["id"]: position for position, rule in enumerate(_rules(ruleset))}
+        self._seen: Counter[tuple[str, str, str]] = Counter()
+
+    def result(self, diag: Diagnostic, report: PatchReport) -> str:
+        """The result of ``diag``, found on ``report``'s mail, indented for the log."""
+        key = diag.message_id or report.message_id or diag.location.origin
+        normal = _NUMBER.sub("#", " ".join(diag.message.split()))
+        self._seen[(diag.rule, key, normal)] += 1
+        result: dict[str, Any] = {
+            "ruleId": diag.rule,
+            "level": _LEVEL[diag.severity],
+            "message": {"text": diag.message},
+            "locations": [_location(diag, self._base)],
+            "partialFingerprints": {
+                FINGERPRINT: fingerprint(diag, key, self._seen[(diag.rule, key, normal)])
+            },
+        }
+        if diag.rule in self._index:
+            result["ruleIndex"] = self._index[diag.rule]
+        if diag.checkpatch:
+            result["properties"] = {"checkpatch": diag.checkpatch}
+        text = json.dumps(result, indent=1, ensure_ascii=False)
+        return "\n".join(_ENTRY_INDENT + line for line in text.split("\n"))
+
+
+def render_head(ruleset: Ruleset, version: str = "") -> str:
+    """The log up to the ``[`` of its ``results`` array."""
+    driver: dict[str, Any] = {"name": "patchlens", "rules": _rules(ruleset)}
     if version:
         driver["version"] = version
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [
-            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
-        ],
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": []}],
     }
-    return json.dumps(log, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(log, indent=1, ensure_ascii=False)
+    return text.removesuffix("]\n  }\n ]\n}")
+
+
+def render_tail(any_entries: bool) -> str:
+    """What closes the log after the last result (or after the head, with none)."""
+    return ("\n   ]" if any_entries else "]") + "\n  }\n ]\n}\n"
