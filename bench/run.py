@@ -6,7 +6,8 @@
 
 (a) throughput: `patchlens lint` over an mbox built from ../shared/data/corpus, against a plain
     stdlib `mailbox` + `email` decode of the same mbox (target: at least 1/3 of its speed);
-(b) streaming: peak RSS of `patchlens lint` over a ~1 GB mbox (target: under 150 MB);
+(b) streaming: peak RSS of `patchlens lint` over a ~1 GB mbox (target: under 150 MB), in the
+    text report or, with --format, another (json and sarif are spooled too);
 (c) start-up: `patchlens lint one.patch` against `python3 -c pass` (target: at most 4x);
 (d) parallelism: `-j 1` against `-j N`: processes seen and speed-up.
 
@@ -134,13 +135,13 @@ def peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, max(before, after) / 1024
 
 
-def bench_streaming(workdir: Path, big_mb: int) -> None:
+def bench_streaming(workdir: Path, big_mb: int, form: str) -> None:
     mbox = workdir / "big.mbox"
     messages = build_mbox(corpus_files(), mbox, min_bytes=big_mb * 2**20)
     size = mbox.stat().st_size / 2**20
-    seconds, rss = peak_rss_mb([*PATCHLENS, "lint", "--quiet", str(mbox)])
+    seconds, rss = peak_rss_mb([*PATCHLENS, "lint", "--quiet", "--format", form, str(mbox)])
     print(
-        f"(b) streaming {size:.0f} MiB, {messages} messages: {seconds:.0f} s, "
+        f"(b) streaming {size:.0f} MiB, {messages} messages, --format {form}: {seconds:.0f} s, "
         f"{messages / seconds:.0f} msg/s, peak RSS {rss:.0f} MiB   (target < 150 MiB)"
     )
     mbox.unlink()
@@ -232,6 +233,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("throughput", "streaming", "startup", "jobs"))
     parser.add_argument("--big-mb", type=int, default=1024, help="size of the streaming mbox")
+    parser.add_argument("--format", default="text", help="report format of the streaming run")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
@@ -239,7 +241,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="patchlens-bench-") as tmp:
         workdir = Path(tmp)
         if args.only in (None, "streaming"):  # first: ru_maxrss of children is a running max
-            bench_streaming(workdir, args.big_mb)
+            bench_streaming(workdir, args.big_mb, args.format)
         if args.only in (None, "throughput"):
             bench_throughput(workdir, args.repeat)
         if args.only in (None, "startup"):
