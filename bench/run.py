@@ -41,8 +41,12 @@ def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.is_file())
 
 
-def mbox_lines(path: Path) -> Iterator[bytes]:
-    """The file as mbox lines: its own From line kept, a made-up one added, >From quoted."""
+def mbox_lines(path: Path, thread_headers: bytes = b"") -> Iterator[bytes]:
+    """The file as mbox lines: its own From line kept, a made-up one added, >From quoted.
+
+    ``thread_headers`` are added after the first header line (a Message-ID and an
+    In-Reply-To make the mail part of a thread, as every mail of a list archive is).
+    """
     data = path.read_bytes()
     if not data.startswith(b"From "):
         yield b"From patchlens-bench Mon Sep 17 00:00:00 2001\n"
@@ -50,18 +54,28 @@ def mbox_lines(path: Path) -> Iterator[bytes]:
         if number and line.lstrip(b">").startswith(b"From "):
             line = b">" + line
         yield line
+        if number == 1 and thread_headers:
+            yield thread_headers
     if not data.endswith(b"\n"):
         yield b"\n"
     yield b"\n"
 
 
-def build_mbox(files: list[Path], target: Path, min_bytes: int = 0) -> int:
-    """Concatenate ``files`` into an mbox at ``target``, repeating until ``min_bytes``."""
+def build_mbox(files: list[Path], target: Path, min_bytes: int = 0, threaded: bool = False) -> int:
+    """Concatenate ``files`` into an mbox at ``target``, repeating until ``min_bytes``.
+
+    ``threaded``: each mail gets its own Message-ID and answers a made-up cover letter
+    shared by ten, as the patches of a series do.
+    """
     messages = 0
     with target.open("wb") as out:
         while True:
             for path in files:
-                out.writelines(mbox_lines(path))
+                headers = b""
+                if threaded:
+                    headers = b"Message-ID: <bench.%d@example.org>\n" % messages
+                    headers += b"In-Reply-To: <bench-cover.%d@example.org>\n" % (messages // 10)
+                out.writelines(mbox_lines(path, headers))
                 messages += 1
             if out.tell() >= min_bytes:
                 return messages
@@ -135,13 +149,15 @@ def peak_rss_mb(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, max(before, after) / 1024
 
 
-def bench_streaming(workdir: Path, big_mb: int, form: str) -> None:
+def bench_streaming(workdir: Path, big_mb: int, form: str, threaded: bool) -> None:
     mbox = workdir / "big.mbox"
-    messages = build_mbox(corpus_files(), mbox, min_bytes=big_mb * 2**20)
+    messages = build_mbox(corpus_files(), mbox, min_bytes=big_mb * 2**20, threaded=threaded)
     size = mbox.stat().st_size / 2**20
     seconds, rss = peak_rss_mb([*PATCHLENS, "lint", "--quiet", "--format", form, str(mbox)])
+    kind = " threaded" if threaded else ""
     print(
-        f"(b) streaming {size:.0f} MiB, {messages} messages, --format {form}: {seconds:.0f} s, "
+        f"(b) streaming {size:.0f} MiB, {messages}{kind} messages, --format {form}: "
+        f"{seconds:.0f} s, "
         f"{messages / seconds:.0f} msg/s, peak RSS {rss:.0f} MiB   (target < 150 MiB)"
     )
     mbox.unlink()
@@ -234,6 +250,11 @@ def main() -> None:
     parser.add_argument("--only", choices=("throughput", "streaming", "startup", "jobs"))
     parser.add_argument("--big-mb", type=int, default=1024, help="size of the streaming mbox")
     parser.add_argument("--format", default="text", help="report format of the streaming run")
+    parser.add_argument(
+        "--threaded",
+        action="store_true",
+        help="streaming: every mail in a thread (the thread rules keep a summary of each)",
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
@@ -241,7 +262,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="patchlens-bench-") as tmp:
         workdir = Path(tmp)
         if args.only in (None, "streaming"):  # first: ru_maxrss of children is a running max
-            bench_streaming(workdir, args.big_mb, args.format)
+            bench_streaming(workdir, args.big_mb, args.format, args.threaded)
         if args.only in (None, "throughput"):
             bench_throughput(workdir, args.repeat)
         if args.only in (None, "startup"):
