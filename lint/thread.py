@@ -292,31 +292,67 @@ def group_threads(summaries: Iterable[MessageSummary]) -> tuple[Thread, ...]:
     A message given twice (one Message-ID: a mail cross-posted to two lists, as lei or
     an archive may deliver it) counts once, as its first copy.
     """
-    messages: list[MessageSummary] = []
-    seen: set[str] = set()
-    for m in summaries:
-        if m.message_id and m.message_id in seen:
-            continue
-        seen.add(m.message_id)
-        messages.append(m)
-    parent = _Forest()
-    known = {m.message_id for m in messages if m.message_id}
-    for m in messages:
+    index = ThreadIndex()
+    messages = [m for m in summaries if index.add(m)]
+    return build_threads([messages[position] for position in group] for group in index.groups())
+
+
+def build_threads(groups: Iterable[Sequence[MessageSummary]]) -> tuple[Thread, ...]:
+    """The threads of messages already grouped (:meth:`ThreadIndex.groups`), in order."""
+    threads = [_thread(group) for group in groups]
+    return tuple(sorted(threads, key=lambda t: t.messages[0].seq))
+
+
+class ThreadIndex:
+    """Groups messages into threads as they are added, keeping only what grouping needs.
+
+    A message's links (Message-ID, In-Reply-To, References) and subject key join
+    it to others the moment it is added, so nothing of it need be kept but its node;
+    only a reply whose parents were not seen yet waits, with its links, for the end:
+    it joins its subject if none of them ever shows up. :func:`group_threads` groups
+    with it, and the lint thread pass uses it to keep whole summaries out of memory.
+    """
+
+    def __init__(self) -> None:
+        self._forest = _Forest()
+        self._nodes: list[str] = []
+        """The node of each message added, in order."""
+        self._known: set[str] = set()
+        """The Message-IDs added."""
+        self._waiting: list[tuple[str, str, tuple[str, ...]]] = []
+        """Replies none of whose parents was known when added: (node, subject key, links)."""
+
+    def add(self, m: MessageSummary) -> bool:
+        """Add ``m``; ``False`` (and nothing done) when its Message-ID was added before."""
+        if m.message_id:
+            if m.message_id in self._known:
+                return False
+            self._known.add(m.message_id)
         node = _node(m)
-        parent.add(node)
-        for ref in (m.in_reply_to, *m.references):
-            if ref:
-                parent.union(node, ref)
-        threaded = any(ref in known for ref in (m.in_reply_to, *m.references) if ref)
+        self._forest.add(node)
+        links = tuple(ref for ref in (m.in_reply_to, *m.references) if ref)
+        for ref in links:
+            self._forest.union(node, ref)
         # Postings of one patch join each other; a reply joins by subject only
         # when its parent is missing (broken threading or a partial archive).
-        if m.key and (not m.reply or not threaded):
-            parent.union(node, f"subject:{m.key}")
-    groups: dict[str, list[MessageSummary]] = defaultdict(list)
-    for m in messages:
-        groups[parent.find(_node(m))].append(m)
-    threads = [_thread(group) for group in groups.values()]
-    return tuple(sorted(threads, key=lambda t: t.messages[0].seq))
+        if m.key:
+            if not m.reply:
+                self._forest.union(node, f"subject:{m.key}")
+            elif not any(ref in self._known for ref in links):
+                self._waiting.append((node, m.key, links))
+        self._nodes.append(node)
+        return True
+
+    def groups(self) -> list[list[int]]:
+        """The positions (in the order added) of each thread's messages, by first message."""
+        for node, key, links in self._waiting:
+            if not any(ref in self._known for ref in links):
+                self._forest.union(node, f"subject:{key}")
+        self._waiting = []
+        groups: dict[str, list[int]] = defaultdict(list)
+        for position, node in enumerate(self._nodes):
+            groups[self._forest.find(node)].append(position)
+        return list(groups.values())
 
 
 def _node(m: MessageSummary) -> str:

@@ -9,10 +9,18 @@ threaded by In-Reply-To/References (:mod:`lint.thread_candidates`), while it
 decodes the mail anyway. :class:`ThreadPass` collects them with :meth:`take`;
 after the run, :meth:`diagnostics` groups them into threads and runs the
 thread rules, and :meth:`merge` folds the findings into the reports.
+
+In a list archive every mail is threaded, so the pass must not hold every
+summary: it groups them as they come (:class:`~lint.thread.ThreadIndex`, a
+few hundred bytes a mail), keeps the summaries themselves in a
+:class:`SummaryStore` (pickled in a temporary file past the first thousands),
+and at the end loads only the threads a rule can find something in: those
+with a review.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from lint.checks import review_followup
@@ -27,6 +35,8 @@ __all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from lint.thread import MessageSummary
 
 THREAD_KINDS = frozenset({review_followup.KIND})
@@ -37,9 +47,15 @@ class ThreadPass:
     """Collects summaries while lint streams, then runs the thread rules (one run only)."""
 
     def __init__(self, rules: Sequence[RuleSpec], decode: DecodeOptions) -> None:
+        from lint.thread import ThreadIndex
+
         self._rules = tuple(rules)
         self._decode = decode
-        self._summaries: list[MessageSummary] = []
+        self._index = ThreadIndex()
+        self._store = SummaryStore()
+        self._reviewed = bytearray()
+        """Per summary kept: 1 for a reply with a review (a thread without one is skipped)."""
+        self._found: tuple[tuple[Diagnostic, ...], tuple[MessageSummary, ...]] | None = None
 
     @classmethod
     def for_ruleset(cls, ruleset: Ruleset, decode: DecodeOptions) -> ThreadPass | None:
@@ -49,34 +65,59 @@ class ThreadPass:
 
     def take(self, report: PatchReport, seq: int) -> None:
         """Keep the thread summary the per-patch run made of the ``seq``-th mail, if any."""
-        if report.thread_summary is not None:
-            self._summaries.append(replace(report.thread_summary, seq=seq))
+        summary = report.thread_summary
+        if summary is None:
+            return
+        summary = replace(summary, seq=seq)
+        if self._index.add(summary):  # a later copy of a mail counts as its first copy
+            self._store.append(summary)
+            # review-followup, the one thread kind (THREAD_KINDS), needs a review.
+            self._reviewed.append(review_followup.may_find(summary))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every finding of the thread rules on the mails watched."""
-        found: list[Diagnostic] = []
-        if not self._summaries:
-            return ()
-        from lint.thread import group_threads
+        return self._run()[0]
 
-        for thread in group_threads(self._summaries):
-            for rule in self._rules:
-                found.extend(review_followup.check_thread(thread, rule))
-        return tuple(found)
+    def _run(self) -> tuple[tuple[Diagnostic, ...], tuple[MessageSummary, ...]]:
+        """The findings, and the summaries of the mails they are on (worked out once).
+
+        Threads are loaded and checked one at a time, in order of their first mail (the
+        order :func:`~lint.thread.group_threads` gives them), so memory holds one thread
+        and the mails with findings, however many threads were reviewed.
+        """
+        if self._found is None:
+            from lint.thread import build_threads
+
+            found: list[Diagnostic] = []
+            on: list[MessageSummary] = []
+            for group in self._index.groups():
+                if not any(self._reviewed[position] for position in group):
+                    continue
+                (thread,) = build_threads([[self._store.load(p) for p in group]])
+                before = len(found)
+                for rule in self._rules:
+                    found.extend(review_followup.check_thread(thread, rule))
+                places = {_place(d) for d in found[before:]}
+                on.extend(
+                    m for m in thread.messages if (m.origin, m.message_id, m.subject) in places
+                )
+            self._found = (tuple(found), tuple(on))
+            self._store.close()
+        return self._found
 
     def by_mail(self) -> dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]]:
         """The thread findings, grouped by the mail they are on: (origin, index) -> findings."""
         found: dict[tuple[str, int], tuple[MessageSummary, list[Diagnostic]]] = {}
-        extra = self.diagnostics()
+        extra, loaded = self._run()
         if not extra:
             return found
         # One look-up per finding: scanning every summary for each finding made a large
         # archive (thousands of threads with review findings) quadratic.
         mails: dict[tuple[str, str, str], MessageSummary] = {}
-        for s in self._summaries:
+        for s in loaded:
             mails.setdefault((s.origin, s.message_id, s.subject), s)
         for diag in extra:
-            summary = mails[(diag.location.origin, diag.message_id, diag.subject)]
+            summary = mails[_place(diag)]
             key = (summary.origin, summary.index)
             found.setdefault(key, (summary, []))[1].append(diag)
         return found
@@ -90,6 +131,68 @@ class ThreadPass:
             merged[key] = replace(report, diagnostics=tuple(both))
         # Reports given keep their order; a mail that had no report yet follows them.
         return list(merged.values())
+
+
+def _place(diag: Diagnostic) -> tuple[str, str, str]:
+    """What names the mail a thread finding is on: its origin, Message-ID and subject."""
+    return (diag.location.origin, diag.message_id, diag.subject)
+
+
+class SummaryStore:
+    """Summaries kept in the order given: the first ones as they are, the rest pickled.
+
+    Up to :attr:`KEEP` summaries (a thread or a series, a few megabytes) stay in
+    memory as objects; past it each is pickled into an unnamed temporary file and
+    only its offset stays, eight bytes a summary. Pickling costs a list archive
+    about a tenth of its run; a run that never gets there pays nothing.
+    """
+
+    KEEP = 4096
+
+    def __init__(self) -> None:
+        self._kept: list[MessageSummary] = []
+        self._file: BinaryIO | None = None
+        self._offsets = array("q", [0])
+        """Where each pickled summary starts in the file, and where the last one ends."""
+
+    def append(self, summary: MessageSummary) -> None:
+        """Keep ``summary``."""
+        if len(self._kept) < self.KEEP:
+            self._kept.append(summary)
+            return
+        from pickle import HIGHEST_PROTOCOL, dumps
+
+        if self._file is None:
+            import tempfile
+
+            # Closed by close(), at the end of the thread pass.
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        data = dumps(summary, protocol=HIGHEST_PROTOCOL)
+        self._file.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+
+    def load(self, position: int) -> MessageSummary:
+        """The ``position``-th summary kept (from 0)."""
+        if position < len(self._kept):
+            return self._kept[position]
+        from pickle import loads
+
+        assert self._file is not None
+        pickled = position - len(self._kept)
+        start, end = self._offsets[pickled], self._offsets[pickled + 1]
+        self._file.seek(start)
+        data = self._file.read(end - start)
+        self._file.seek(0, 2)  # appending goes on at the end
+        summary: MessageSummary = loads(data)
+        return summary
+
+    def close(self) -> None:
+        """Let go of what is kept."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._kept = []
+        self._offsets = array("q", [0])
 
 
 def new_report(summary: MessageSummary) -> PatchReport:

@@ -197,13 +197,13 @@ def test_thread_findings_are_placed_without_scanning_every_mail(
             CountingList.scans += 1
             return super().__iter__()
 
-    original = ThreadPass.merge
+    original = ThreadPass._run
 
-    def merge(self: ThreadPass, reports: list[object]) -> object:
-        self._summaries = CountingList(self._summaries)
-        return original(self, reports)  # type: ignore[arg-type]
+    def run(self: ThreadPass) -> object:
+        found, loaded = original(self)
+        return found, CountingList(loaded)
 
-    monkeypatch.setattr(ThreadPass, "merge", merge)
+    monkeypatch.setattr(ThreadPass, "_run", run)
     path = tmp_path / "archive.mbox"
     sys.path.insert(0, str(ROOT / "bench"))
     from thread_scaling import distinct_threads
@@ -212,7 +212,43 @@ def test_thread_findings_are_placed_without_scanning_every_mail(
     main(["lint", "--format", "terse", "--types", "review-followup", str(path)])
     found = capsys.readouterr().out.splitlines()
     assert len(set(found)) == 40  # one dropped section per thread
-    assert CountingList.scans <= 3  # grouping threads, and one index: not one per finding
+    assert CountingList.scans <= 1  # one index of the summaries: not a scan per finding
+
+
+def test_the_thread_pass_finds_what_grouping_every_summary_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass keeps summaries pickled in a file past SummaryStore.KEEP, and loads only
+    threads with a review: it must find exactly what grouping them all finds."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from thread_scaling import distinct_threads
+
+    from lint.checks.review_followup import check_thread
+    from lint.record import replace
+    from lint.thread_pass import SummaryStore
+
+    cases = b"".join(path.read_bytes() for path in sorted(CASES.glob("*.mbox")))
+    path = tmp_path / "archive.mbox"
+    path.write_bytes(distinct_threads(cases, 6))
+    ruleset = load_ruleset(Config()).select(only=["review-followup"])
+    (rule,) = ruleset.rules
+    job = LintJob(ruleset, None, DecodeOptions(), summarize_threads=True)
+    reports = list(lint_mails(open_input(str(path)), job))
+    summaries = [
+        replace(r.thread_summary, seq=seq)
+        for seq, r in enumerate(reports)
+        if r.thread_summary is not None
+    ]
+    everything = [d for t in group_threads(summaries) for d in check_thread(t, rule)]
+    assert len(everything) >= 6  # a dropped section in each copy, at least
+
+    monkeypatch.setattr(SummaryStore, "KEEP", 5)  # the rest go to a file, and come back
+    thread_pass = ThreadPass.for_ruleset(ruleset, DecodeOptions())
+    assert thread_pass is not None
+    for seq, report in enumerate(reports):
+        thread_pass.take(report, seq)
+    assert len(summaries) > 5 * 4
+    assert thread_pass.diagnostics() == tuple(everything)
 
 
 def test_lint_command_is_clean_on_the_example_thread(capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,6 +73,39 @@ def test_reply_with_missing_parent_joins_by_subject() -> None:
     assert review.target is not None and review.target.message_id == "<p>"
 
 
+def test_a_reply_before_its_parent_joins_it_not_its_subject() -> None:
+    # Threads are grouped as mails come: a reply whose parent comes later waits for
+    # the end before joining by subject, and then need not, as in any order.
+    found = threads(
+        mail("Re: [PATCH] x86: A", "r", "p2"),
+        mail("[PATCH] x86: A", "p1"),  # an earlier, unrelated patch of the same subject
+        mail("[PATCH] mm: B", "p2"),
+    )
+    by_title = {t.title: t for t in found}
+    assert [m.message_id for m in by_title["mm: B"].messages] == ["<r>", "<p2>"]
+    assert [m.message_id for m in by_title["x86: A"].messages] == ["<p1>"]
+
+
+def test_grouping_does_not_depend_on_the_order_of_the_mails() -> None:
+    mails = [
+        mail("[PATCH 0/2] x86: Two things", "c1"),
+        mail("[PATCH 1/2] x86: First", "p1", "c1"),
+        mail("Re: [PATCH 1/2] x86: First", "r1", "p1"),
+        mail("Re: [PATCH 2/2] x86: Second", "r2", "p2"),  # p2 is not in the input
+        mail("[PATCH v2 1/2] x86: First", "q1"),
+        mail("Re: [PATCH] mm: Lost", "r3", "gone"),
+        mail("[PATCH] mm: Lost", "p3"),
+    ]
+
+    def partition(ordered: list[bytes]) -> set[frozenset[str]]:
+        return {frozenset(m.message_id for m in t.messages) for t in threads(*ordered)}
+
+    expected = partition(mails)
+    assert partition(mails[::-1]) == expected
+    assert partition(mails[3:] + mails[:3]) == expected
+    assert frozenset({"<r3>", "<p3>"}) in expected  # a reply with its parent gone: by subject
+
+
 def test_reply_to_a_reply_reviews_the_patch() -> None:
     (thread,) = threads(
         mail("[PATCH] x86: A", "p"),

@@ -107,6 +107,11 @@ def followups(thread: Thread, params: Params | None = None) -> tuple[FollowUp, .
     return tuple(found)
 
 
+def may_find(summary: MessageSummary) -> bool:
+    """Whether a thread holding ``summary`` can give this rule anything: it is a review."""
+    return summary.reply and summary.review is not None
+
+
 def check_thread(thread: Thread, rule: RuleSpec) -> Iterator[Diagnostic]:
     """The rule's findings on ``thread``: one per dropped item, at the vN+1 patch."""
     params = rule.params if isinstance(rule.params, Params) else Params()
