@@ -20,7 +20,6 @@ with a review.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 
 from lint.checks import review_followup
@@ -35,9 +34,10 @@ __all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import MutableSequence
     from typing import BinaryIO
 
-    from lint.thread import MessageSummary
+    from lint.thread import MessageSummary, ThreadIndex
 
 THREAD_KINDS = frozenset({review_followup.KIND})
 """Check kinds that run on whole threads, after the per-patch rules."""
@@ -47,11 +47,10 @@ class ThreadPass:
     """Collects summaries while lint streams, then runs the thread rules (one run only)."""
 
     def __init__(self, rules: Sequence[RuleSpec], decode: DecodeOptions) -> None:
-        from lint.thread import ThreadIndex
-
         self._rules = tuple(rules)
         self._decode = decode
-        self._index = ThreadIndex()
+        self._index: ThreadIndex | None = None
+        """Made with the first summary: a run of one patch never imports lint.thread."""
         self._store = SummaryStore()
         self._reviewed = bytearray()
         """Per summary kept: 1 for a reply with a review (a thread without one is skipped)."""
@@ -69,6 +68,10 @@ class ThreadPass:
         if summary is None:
             return
         summary = replace(summary, seq=seq)
+        if self._index is None:
+            from lint.thread import ThreadIndex
+
+            self._index = ThreadIndex()
         if self._index.add(summary):  # a later copy of a mail counts as its first copy
             self._store.append(summary)
             # review-followup, the one thread kind (THREAD_KINDS), needs a review.
@@ -86,13 +89,14 @@ class ThreadPass:
         and the mails with findings, however many threads were reviewed.
         """
         if self._found is None:
-            from lint.thread import build_threads
-
             found: list[Diagnostic] = []
             on: list[MessageSummary] = []
-            for group in self._index.groups():
+            groups = self._index.groups() if self._index is not None else []
+            for group in groups:
                 if not any(self._reviewed[position] for position in group):
                     continue
+                from lint.thread import build_threads
+
                 (thread,) = build_threads([[self._store.load(p) for p in group]])
                 before = len(found)
                 for rule in self._rules:
@@ -152,8 +156,9 @@ class SummaryStore:
     def __init__(self) -> None:
         self._kept: list[MessageSummary] = []
         self._file: BinaryIO | None = None
-        self._offsets = array("q", [0])
-        """Where each pickled summary starts in the file, and where the last one ends."""
+        self._offsets: MutableSequence[int] = [0]
+        """Where each pickled summary starts in the file, and where the last one ends
+        (an array of 64-bit integers once there is a file)."""
 
     def append(self, summary: MessageSummary) -> None:
         """Keep ``summary``."""
@@ -164,9 +169,11 @@ class SummaryStore:
 
         if self._file is None:
             import tempfile
+            from array import array
 
             # Closed by close(), at the end of the thread pass.
             self._file = tempfile.TemporaryFile()  # noqa: SIM115
+            self._offsets = array("q", [0])
         data = dumps(summary, protocol=HIGHEST_PROTOCOL)
         self._file.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
@@ -192,7 +199,7 @@ class SummaryStore:
             self._file.close()
             self._file = None
         self._kept = []
-        self._offsets = array("q", [0])
+        self._offsets = [0]
 
 
 def new_report(summary: MessageSummary) -> PatchReport:
