@@ -346,6 +346,7 @@ class ReportSink:
 
     def _render_json(self) -> Iterator[str]:
         """The JSON document: head, the spooled entries (completed where needed), tail."""
+        from lint.report import ARRAY_SEPARATORS
         from lint.report import json as json_report
         from lint.thread_pass import new_report
 
@@ -357,20 +358,20 @@ class ReportSink:
                 summary, diagnostics = found
                 base = entry or json_report.render_entry(new_report(summary))
                 entry = json_report.amend_entry(base, diagnostics)
-            yield json_report.ENTRY_SEPARATORS[written > 0] + entry
+            yield ARRAY_SEPARATORS[written > 0] + entry
             written += 1
         yield json_report.render_tail(written > 0)
 
     def _render_sarif(self, ruleset: Ruleset) -> Iterator[str]:
         """The SARIF log: head, each patch's results (completed where needed), tail."""
-        from lint.report import sarif
+        from lint.report import ARRAY_SEPARATORS, sarif
 
         assert self._entries is not None
         yield sarif.render_head(ruleset, __import__("lint").__version__)
         written = 0
         for block, found in self._entries.entries():
             for result in self._sarif_results(block, found):
-                yield sarif.ENTRY_SEPARATORS[written > 0] + result
+                yield ARRAY_SEPARATORS[written > 0] + result
                 written += 1
         yield sarif.render_tail(written > 0)
 

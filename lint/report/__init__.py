@@ -9,6 +9,27 @@ from lint.diagnostic import Severity
 from lint.record import record
 from lint.runner import PatchReport
 
+# Documents (JSON, SARIF) are written in pieces, so that a long run can spool them: the
+# head up to the "[" of their one long array, the elements, each after its separator,
+# and the tail. Together the pieces are exactly what json.dumps(document, indent=N) makes.
+
+ARRAY_SEPARATORS = ("\n", ",\n")
+"""What goes before the first element of an array, and before each later one."""
+
+
+def array_element(value: object, indent: int, depth: int) -> str:
+    """``value`` as json.dumps(document, indent=indent) writes it ``depth`` levels deep."""
+    import json  # only the document formats need it
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    margin = " " * (indent * depth)
+    return "\n".join(margin + line for line in text.split("\n"))
+
+
+def join_elements(elements: Iterable[str]) -> str:
+    """``elements``, each after its separator (see :data:`ARRAY_SEPARATORS`)."""
+    return "".join(ARRAY_SEPARATORS[n > 0] + element for n, element in enumerate(elements))
+
 
 @record
 class Summary:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from lint import __version__
 from lint.diagnostic import Diagnostic
-from lint.report import Summary
+from lint.report import Summary, array_element, join_elements
 from lint.runner import PatchReport
 
 SCHEMA = "patchlens/lint-report/1"
@@ -41,23 +41,12 @@ def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object
 
 def render(reports: Sequence[PatchReport], summary: Summary) -> str:
     """The whole run as one JSON document."""
-    entries = "".join(
-        ENTRY_SEPARATORS[position > 0] + render_entry(report)
-        for position, report in enumerate(reports)
-    )
+    entries = join_elements(render_entry(report) for report in reports)
     return render_head(summary) + entries + render_tail(bool(reports))
 
 
-# The document in pieces, for a run that streams its patches through a spool: the head
-# (everything before the first patch), one entry per patch, each after its separator,
-# and the tail. Together they are exactly json.dumps(document, indent=2), as render()
-# shows.
-
-ENTRY_SEPARATORS = ("\n", ",\n")
-"""What goes before the first entry, and before each later one."""
-
-_ENTRY_INDENT = "    "
-"""An element of ``patches`` sits two levels deep."""
+# The document in pieces (see lint.report), for a run that spools its patches: an entry
+# of the ``patches`` array per patch.
 
 
 def render_head(summary: Summary) -> str:
@@ -93,7 +82,7 @@ def render_entry(report: PatchReport) -> str:
         "message_id": report.message_id,
         "diagnostics": [diagnostic_record(d, report) for d in report.diagnostics],
     }
-    return _indent(entry)
+    return array_element(entry, 2, 2)
 
 
 def amend_entry(entry: str, diagnostics: Sequence[Diagnostic]) -> str:
@@ -125,9 +114,4 @@ def amend_entry(entry: str, diagnostics: Sequence[Diagnostic]) -> str:
         )
     )
     data["diagnostics"] = records
-    return _indent(data)
-
-
-def _indent(entry: dict[str, object]) -> str:
-    text = json.dumps(entry, indent=2, ensure_ascii=False)
-    return "\n".join(_ENTRY_INDENT + line for line in text.split("\n"))
+    return array_element(data, 2, 2)

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
+from lint.report import array_element, join_elements
 from lint.ruleset import Ruleset
 from lint.runner import PatchReport
 
@@ -105,19 +106,11 @@ def render(
     """The SARIF log of a run, as indented JSON."""
     results = ResultWriter(ruleset, base)
     texts = [results.result(diag, report) for report in reports for diag in report.diagnostics]
-    entries = "".join(ENTRY_SEPARATORS[position > 0] + text for position, text in enumerate(texts))
-    return render_head(ruleset, version) + entries + render_tail(bool(texts))
+    return render_head(ruleset, version) + join_elements(texts) + render_tail(bool(texts))
 
 
-# The log in pieces, for a run that streams its results through a spool: the head
-# (everything before the first result), one entry per result, each after its separator,
-# and the tail. Together they are exactly json.dumps(log, indent=1), as render() shows.
-
-ENTRY_SEPARATORS = ("\n", ",\n")
-"""What goes before the first result, and before each later one."""
-
-_ENTRY_INDENT = "    "
-"""A result sits four levels deep: log, runs, the run, results."""
+# The log in pieces (see lint.report), for a run that spools its results: an element of
+# the ``results`` array, four levels deep (log, runs, the run, results), per finding.
 
 
 class ResultWriter:
@@ -151,8 +144,7 @@ class ResultWriter:
             result["ruleIndex"] = self._index[diag.rule]
         if diag.checkpatch:
             result["properties"] = {"checkpatch": diag.checkpatch}
-        text = json.dumps(result, indent=1, ensure_ascii=False)
-        return "\n".join(_ENTRY_INDENT + line for line in text.split("\n"))
+        return array_element(result, 1, 4)
 
 
 def render_head(ruleset: Ruleset, version: str = "") -> str:
