@@ -24,11 +24,7 @@ heading = "Thing Background"
 """
 
 
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PATCHLENS_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+pytestmark = pytest.mark.usefixtures("cache_home")  # each test starts with an empty cache
 
 
 def entries(cache_home: Path) -> list[Path]:

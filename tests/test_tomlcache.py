@@ -9,12 +9,7 @@ import pytest
 from lint.config import read_toml
 from lint.errors import InputError
 
-
-@pytest.fixture(autouse=True)
-def _cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PATCHLENS_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+pytestmark = pytest.mark.usefixtures("cache_home")  # each test starts with an empty cache
 
 
 def entries(tmp_path: Path) -> list[Path]:
