@@ -11,6 +11,11 @@ from __future__ import annotations
 import os
 
 from lint.config import read_toml
+from lint.datafile import only as _only
+from lint.datafile import string as _string
+from lint.datafile import strings as _strings
+from lint.datafile import table as _table
+from lint.datafile import tables as _tables
 from lint.errors import InputError
 from lint.record import record
 from lint.regex import Regex
@@ -150,43 +155,3 @@ def _bit(item: dict[str, Any], where: str) -> PinnedBit:
         background=_string(item, "background", where, "bit.", empty=True),
         in_mask=in_mask,
     )
-
-
-def _only(item: dict[str, Any], keys: set[str], where: str, prefix: str) -> None:
-    for key in item:
-        if key not in keys:
-            raise InputError(where, f"unknown key '{prefix}{key}'")
-
-
-def _table(table: dict[str, Any], key: str, where: str, prefix: str = "") -> dict[str, Any]:
-    value = table.get(key)
-    if not isinstance(value, dict):
-        raise InputError(where, f"key '{prefix}{key}' must be a table")
-    return value
-
-
-def _tables(table: dict[str, Any], key: str, where: str, prefix: str) -> list[dict[str, Any]]:
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise InputError(where, f"key '{prefix}{key}' must be an array of tables")
-    return value
-
-
-def _string(
-    table: dict[str, Any], key: str, where: str, prefix: str, *, empty: bool = False
-) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or (not empty and not value.strip()):
-        raise InputError(where, f"key '{prefix}{key}' must be a non-empty string")
-    return value
-
-
-def _strings(
-    table: dict[str, Any], key: str, where: str, prefix: str, *, optional: bool = False
-) -> tuple[str, ...]:
-    if optional and key not in table:
-        return ()
-    value = table.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InputError(where, f"key '{prefix}{key}' must be a list of strings")
-    return tuple(value)
