@@ -38,6 +38,8 @@ class _Header:
     old_mode: str
     new_mode: str
     git: bool
+    old_index: str = ""
+    new_index: str = ""
 
 
 @record
@@ -274,6 +276,7 @@ def _git_header(rows: Sequence[str], start: int, end: int, old: str, new: str) -
     status = FileStatus.MODIFIED
     binary = False
     old_mode = new_mode = ""
+    old_index = new_index = ""
     rename_from = rename_to = ""
     for index in range(start + 1, end):
         row = rows[index]
@@ -294,11 +297,12 @@ def _git_header(rows: Sequence[str], start: int, end: int, old: str, new: str) -
             rename_to = _unquote(row.split(" ", 2)[2])
         elif row.startswith(("Binary files ", "GIT binary patch")):
             binary = True
-        elif row.startswith("index ") and not old_mode:
-            # "index abc..def 100644": an unchanged mode.
-            mode = row.rsplit(" ", 1)[-1]
-            if mode.isdigit():
-                old_mode = new_mode = mode
+        elif row.startswith("index "):
+            # "index abc..def 100644": the blobs before and after, and an unchanged mode.
+            blobs, _, mode = row[6:].partition(" ")
+            old_index, _, new_index = blobs.partition("..")
+            if mode.strip().isdigit() and not old_mode:
+                old_mode = new_mode = mode.strip()
     if rename_from:
         old_path = rename_from
     if rename_to:
@@ -311,7 +315,17 @@ def _git_header(rows: Sequence[str], start: int, end: int, old: str, new: str) -
         old_path = _DEV_NULL
     elif status is FileStatus.DELETED:
         new_path = _DEV_NULL
-    return _Header(old_path, new_path, status, binary, old_mode, new_mode, git=True)
+    return _Header(
+        old_path,
+        new_path,
+        status,
+        binary,
+        old_mode,
+        new_mode,
+        git=True,
+        old_index=old_index.strip(),
+        new_index=new_index.strip(),
+    )
 
 
 def _paths_from_git_line(row: str) -> tuple[str, str]:
@@ -358,6 +372,8 @@ def _build_file(
         removed=removed,
         old_mode=header.old_mode,
         new_mode=header.new_mode,
+        old_index=header.old_index,
+        new_index=header.new_index,
     )
 
 

@@ -243,6 +243,10 @@ class FileDiff:
     """Git file mode before (``100644``, ``100755``, ``120000``...), ``""`` if not given."""
     new_mode: str = ""
     """Git file mode after; differs from :attr:`old_mode` on a mode change."""
+    old_index: str = ""
+    """The pre-image blob id of git's ``index abc..def`` line (abbreviated), ``""`` if none."""
+    new_index: str = ""
+    """The post-image blob id of that line."""
 
     @property
     def path(self) -> str:
