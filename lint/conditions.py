@@ -28,42 +28,25 @@ import os
 import re
 
 from lint.errors import InputError
+from lint.globs import glob_to_regex
 from lint.model import ChangedLine, FileDiff, Patch
+from lint.patchfacts import FACT_KEYS, Vocabulary, compile_fact
 from lint.record import record
 from lint.regex import Regex
+from lint.trigger import Trigger
+
+__all__ = ["Condition", "Trigger", "compile_condition", "glob_to_regex", "required_literal"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Protocol
+    from typing import Any
+
+    from lint.trigger import Condition
 
 SIDES = ("added", "removed", "changed")
 LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
-
-
-@record
-class Trigger:
-    """Why a condition matched, for the diagnostic to cite."""
-
-    reason: str
-    """A phrase such as ``touches arch/x86/kernel/fred.c``."""
-    path: str = ""
-    """The file that matched, for diff conditions."""
-    line: int = 0
-    """Input line of the diff line that matched, 0 when not a line match."""
-
-
-if TYPE_CHECKING:
-
-    class Condition(Protocol):
-        """A compiled trigger: every record below is one."""
-
-        def matches(self, patch: Patch) -> Trigger | None:
-            """The reason ``patch`` satisfies this condition, or ``None``."""
-            ...
-
-        def describe(self) -> str:
-            """The condition in words, for documentation and ``not`` reasons."""
-            ...
+_COMPANIONS = {"side": "diff_line", "trailer_value": "trailer"}
+"""Keys that only qualify another key of the same table."""
 
 
 @record
@@ -238,8 +221,14 @@ class AllOf:
                 return None
             triggers.append(trigger)
         located = next((t for t in triggers if t.path), triggers[0])
-        reason = " and ".join(t.reason for t in triggers)
-        return Trigger(reason, path=located.path, line=located.line)
+        reasons: list[str] = []
+        for trigger in triggers:
+            # "fixes X (changes Y)" already says "changes Y": say it once.
+            if not any(trigger.reason in earlier for earlier in reasons):
+                reasons.append(trigger.reason)
+        reason = " and ".join(reasons)
+        detail = located.located if located.path else ""
+        return Trigger(reason, path=located.path, line=located.line, detail=detail)
 
     def describe(self) -> str:
         return "(" + " and ".join(part.describe() for part in self.parts) + ")"
@@ -265,71 +254,57 @@ def _file_position(changed: FileDiff, line: ChangedLine) -> str:
     return f"{changed.path}:{number}" if number else changed.path
 
 
-def glob_to_regex(glob: str) -> str:
-    """Translate a path glob (``*``, ``?``, ``[...]``, ``**``, trailing ``/``) to a regex."""
-    if glob.endswith("/"):
-        glob += "**"
-    out: list[str] = []
-    i = 0
-    while i < len(glob):
-        char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[":
-            end = glob.find("]", i + 2)
-            if end < 0:
-                out.append(re.escape(char))
-                i += 1
-                continue
-            body = glob[i + 1 : end]
-            negate = body.startswith("!")
-            body = body[1:] if negate else body
-            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(char))
-            i += 1
-    return "".join(out)
-
-
-def compile_condition(table: Any, where: str, key: str = "when") -> Condition:
+def compile_condition(
+    table: Any, where: str, key: str = "when", vocabulary: Vocabulary | None = None
+) -> Condition:
     """Compile a ``[when]`` table (or list, meaning any) into a :class:`Condition`.
 
-    Errors are :class:`InputError` at ``where`` naming the offending key.
+    ``vocabulary`` (topics, the diff vocabulary, named conditions) is what the
+    fact leaves of :mod:`lint.patchfacts` and ``use`` need. Errors are
+    :class:`InputError` at ``where`` naming the offending key.
     """
     if isinstance(table, list):
-        return AnyOf(tuple(compile_condition(item, where, key) for item in table))
+        return AnyOf(tuple(compile_condition(item, where, key, vocabulary) for item in table))
     if not isinstance(table, dict):
         raise InputError(where, f"key '{key}' must be a table or a list of tables")
     if not table:
         raise InputError(where, f"key '{key}' is an empty condition")
     parts: list[Condition] = []
     for name, value in table.items():
-        if name == "side":
-            if "diff_line" not in table:
-                raise InputError(where, f"key '{key}.side' is only allowed with diff_line")
+        if name in _COMPANIONS:
+            if _COMPANIONS[name] not in table:
+                raise InputError(
+                    where, f"key '{key}.{name}' is only allowed with {_COMPANIONS[name]}"
+                )
             continue
-        parts.append(_compile_key(name, value, table, where, f"{key}.{name}"))
+        parts.append(_compile_key(name, value, table, where, f"{key}.{name}", vocabulary))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
-def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: str) -> Condition:
+def _compile_key(
+    name: str,
+    value: Any,
+    table: dict[str, Any],
+    where: str,
+    key: str,
+    vocabulary: Vocabulary | None,
+) -> Condition:
     if name == "any":
-        return AnyOf(_compile_list(value, where, key))
+        return AnyOf(_compile_list(value, where, key, vocabulary))
     if name == "all":
-        return AllOf(_compile_list(value, where, key))
+        return AllOf(_compile_list(value, where, key, vocabulary))
     if name == "not":
-        return NotCondition(compile_condition(value, where, key))
+        return NotCondition(compile_condition(value, where, key, vocabulary))
+    if name == "use" or name in FACT_KEYS:
+        if vocabulary is None:
+            raise InputError(where, f"key '{key}' needs the rulebook's data (rules/data/)")
+        if name != "use":
+            return compile_fact(name, value, table, vocabulary, where, key)
+        named = vocabulary.named.get(value) if isinstance(value, str) else None
+        if named is None:
+            known = ", ".join(vocabulary.named) or "none"
+            raise InputError(where, f"key '{key}': unknown condition {value!r} (known: {known})")
+        return named
     if name == "diff_path":
         globs = _strings(value, where, key)
         prefixes = tuple(re.split(r"[*?\[]", glob, maxsplit=1)[0] for glob in globs)
@@ -363,14 +338,18 @@ def _compile_key(name: str, value: Any, table: dict[str, Any], where: str, key: 
     if name == "changelog":
         sources = _strings(value, where, key)
         return ChangelogText(sources, _regexes(sources, where, key))
-    known = ", ".join((*LEAF_KEYS, "side", "any", "all", "not"))
+    known = ", ".join((*LEAF_KEYS, *FACT_KEYS, *_COMPANIONS, "use", "any", "all", "not"))
     raise InputError(where, f"unknown key '{key}' (expected one of {known})")
 
 
-def _compile_list(value: Any, where: str, key: str) -> tuple[Condition, ...]:
+def _compile_list(
+    value: Any, where: str, key: str, vocabulary: Vocabulary | None
+) -> tuple[Condition, ...]:
     if not isinstance(value, list) or not value:
         raise InputError(where, f"key '{key}' must be a non-empty list of tables")
-    return tuple(compile_condition(item, where, f"{key}[{n}]") for n, item in enumerate(value))
+    return tuple(
+        compile_condition(item, where, f"{key}[{n}]", vocabulary) for n, item in enumerate(value)
+    )
 
 
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 from lint.checks import KINDS
 from lint.diagnostic import Diagnostic
-from lint.record import field, record
+from lint.record import field, record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,5 +90,10 @@ def run(
             trigger = rule.when.matches(patch)
             if trigger is None:
                 continue
+        if rule.escalate:
+            # The rule data grades the finding for this patch; the check words it.
+            severity = rule.severity_for(patch)
+            if severity is not rule.severity:
+                rule = replace(rule, severity=severity)
         found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger, given))
     return tuple(sorted(found, key=lambda d: d.sort_key))

@@ -10,6 +10,9 @@ One rule per file, its ``id`` equal to the file stem (kebab-case)::
     profile    = "all"                  # all | tip | kernel (default all)
     enabled    = true                   # false: only on when asked for
     [when]  ...                         # lint.conditions; absent = every patch
+    [[escalate]]                        # optional, first match wins:
+    severity = "error"                  #   this severity instead
+    when     = { use = "interlock-fix" } #   for the patches this condition matches
     [params] ...                        # the kind's typed Params
     [doc]
     rationale = "Markdown: why reviewers want this"
@@ -21,7 +24,8 @@ names and types, regexes), so a broken rule stops the run with the file and
 key named, before any patch is read. Regexes and globs are compiled here,
 once. Packaged rules are found only through :func:`lint.resources.resource_dir`;
 data files that are not rules live in ``rules/data/`` and are not loaded as
-rules.
+rules; conditions may refer to the topics and named conditions defined there
+(:mod:`lint.vocabulary`).
 """
 
 from __future__ import annotations
@@ -35,26 +39,35 @@ from lint.conditions import compile_condition
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
 from lint.errors import InputError
-from lint.record import MISSING, field, record, replace
-from lint.record import fields as record_fields
-from lint.regex import Regex
+from lint.params import build_params
+from lint.record import field, record, replace
 from lint.resources import resource_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.conditions import Condition
+    from lint.model import Patch
+    from lint.patchfacts import Vocabulary
     from lint.resources import StrPath
+    from lint.trigger import Condition
 
 RULE_PROFILES = ("all", "tip", "kernel")
 _RULE_KEYS = frozenset(
     {"id", "kind", "severity", "summary", "checkpatch", "profile", "enabled", "when"}
-    | {"params", "doc"}
+    | {"escalate", "params", "doc"}
 )
 _DOC_KEYS = frozenset({"rationale", "reference", "examples"})
 _KEBAB = compile_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CHECKPATCH = compile_regex(r"[A-Z0-9_]+")
+
+
+@record
+class Escalation:
+    """A higher severity for the patches a condition matches (``[[escalate]]``)."""
+
+    severity: Severity
+    when: Condition
 
 
 @record
@@ -82,6 +95,15 @@ class RuleSpec:
     """The rule file."""
     examples: str = ""
     """Markdown: examples of good and bad changelogs."""
+    escalate: tuple[Escalation, ...] = ()
+    """Severities for some patches instead of :attr:`severity`; the first match wins."""
+
+    def severity_for(self, patch: Patch) -> Severity:
+        """The severity of this rule's findings on ``patch``."""
+        for step in self.escalate:
+            if step.when.matches(patch) is not None:
+                return step.severity
+        return self.severity
 
 
 @record
@@ -178,9 +200,12 @@ def _toml_files(folder: str) -> list[str]:
 
 
 def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
+    from lint.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(os.path.join(packaged, "data"))
     seen: dict[str, RuleSpec] = {}
     for path in rule_files:
-        rule = load_rule(path)
+        rule = load_rule(path, vocabulary)
         if rule.id in seen:
             raise InputError(
                 path, f"rule id '{rule.id}' is already defined in {seen[rule.id].path}"
@@ -192,8 +217,12 @@ def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
     )
 
 
-def load_rule(path: StrPath) -> RuleSpec:
-    """Read and validate one rule file."""
+def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
+    """Read and validate one rule file (``vocabulary``: the packaged one by default)."""
+    if vocabulary is None:
+        from lint.vocabulary import load_vocabulary
+
+        vocabulary = load_vocabulary(os.path.join(resource_dir("rules"), "data"))
     path = where = os.fspath(path)
     table = read_toml(path)
     for key in table:
@@ -225,7 +254,8 @@ def load_rule(path: StrPath) -> RuleSpec:
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise InputError(where, "key 'enabled' must be true or false")
-    when = compile_condition(table["when"], where) if "when" in table else None
+    when = compile_condition(table["when"], where, "when", vocabulary) if "when" in table else None
+    escalate = _escalations(table.get("escalate", []), where, vocabulary)
     params_table = table.get("params", {})
     if not isinstance(params_table, dict):
         raise InputError(where, "key 'params' must be a table")
@@ -249,64 +279,31 @@ def load_rule(path: StrPath) -> RuleSpec:
         reference=_text(doc, "reference", where, key_prefix="doc."),
         path=path,
         examples=_text(doc, "examples", where, key_prefix="doc."),
+        escalate=escalate,
     )
 
 
-def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> Any:
-    """Validate a ``[params]`` table into the kind's frozen ``Params`` dataclass.
-
-    Supported field types: ``str``, ``int``, ``bool``, ``float``,
-    ``tuple[str, ...]`` (a TOML list of strings), :class:`~lint.regex.Regex` (a
-    regex, checked here and compiled on first use) and ``tuple[Regex, ...]``.
-    """
-    fields = {f.name: f for f in record_fields(params_type) if f.init}
-    for key in table:
-        if key not in fields:
-            known = ", ".join(fields) or "none"
-            raise InputError(where, f"unknown key 'params.{key}' (known: {known})")
-    values: dict[str, Any] = {}
-    for name, param in fields.items():
-        if name not in table:
-            if param.default is MISSING and param.default_factory is MISSING:
-                raise InputError(where, f"missing key 'params.{name}'")
-            continue
-        values[name] = _param_value(str(param.type), table[name], where, f"params.{name}")
-    return params_type(**values)
-
-
-def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
-    # Check modules use postponed annotations, so a field's type is its source text;
-    # reading it directly spares typing.get_type_hints() (and importing typing) at start-up.
-    hint = annotation.replace(" ", "")
-    if hint == "bool":
-        if isinstance(value, bool):
-            return value
-        raise InputError(where, f"key '{key}' must be true or false")
-    if hint == "int":
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        raise InputError(where, f"key '{key}' must be a non-negative integer")
-    if hint == "float":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise InputError(where, f"key '{key}' must be a number")
-    if hint == "str":
-        if isinstance(value, str):
-            return value
-        raise InputError(where, f"key '{key}' must be a string")
-    if hint == "tuple[str,...]":
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return tuple(value)
-        raise InputError(where, f"key '{key}' must be a list of strings")
-    if hint == "Regex":
-        if not isinstance(value, str):
-            raise InputError(where, f"key '{key}' must be a regex string")
-        return Regex.checked(value, where, key)
-    if hint == "tuple[Regex,...]":
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return tuple(Regex.checked(item, where, key) for item in value)
-        raise InputError(where, f"key '{key}' must be a list of regex strings")
-    raise TypeError(f"unsupported Params field type {hint!r} for {key}")  # a bug in a check
+def _escalations(value: Any, where: str, vocabulary: Vocabulary) -> tuple[Escalation, ...]:
+    """The ``[[escalate]]`` tables: each a ``severity`` and a ``when``."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InputError(where, "key 'escalate' must be an array of tables ([[escalate]])")
+    steps: list[Escalation] = []
+    for number, item in enumerate(value):
+        key = f"escalate[{number}]"
+        for name in item:
+            if name not in ("severity", "when"):
+                raise InputError(where, f"unknown key '{key}.{name}' (expected severity, when)")
+        if "when" not in item:
+            raise InputError(where, f"missing key '{key}.when'")
+        try:
+            severity = Severity.parse(
+                _text(item, "severity", where, required=True, key_prefix=f"{key}.")
+            )
+        except ValueError as exc:
+            raise InputError(where, f"key '{key}.severity': {exc}") from None
+        when = compile_condition(item["when"], where, f"{key}.when", vocabulary)
+        steps.append(Escalation(severity, when))
+    return tuple(steps)
 
 
 def _text(
@@ -354,6 +351,9 @@ def _configure(ruleset: Ruleset, config: Config) -> Ruleset:
     rules: list[RuleSpec] = []
     for rule in ruleset.rules:
         enabled = (rule.enabled or rule.id in enable) and rule.id not in disable
-        level = severity.get(rule.id, rule.severity)
-        rules.append(replace(rule, enabled=enabled, severity=level))
+        if rule.id in severity:
+            # The configured severity holds for every patch: escalations give way to it.
+            rules.append(replace(rule, enabled=enabled, severity=severity[rule.id], escalate=()))
+        else:
+            rules.append(replace(rule, enabled=enabled))
     return replace(ruleset, rules=tuple(rules))

@@ -22,11 +22,18 @@ from lint.resources import resource_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 DIFF_KEYS = {"diff_path", "diff_line", "function"}
+DIFF_KEYS |= {"topic", "topics_min", "code_lines_min", "mechanical"}
+NAMED = read_toml(Path(resource_dir("rules")) / "data" / "conditions.toml")
 
 
 def _mentions_diff(table: Any) -> bool:
     if isinstance(table, dict):
-        return any(key in DIFF_KEYS or _mentions_diff(value) for key, value in table.items())
+        return any(
+            key in DIFF_KEYS
+            or (key == "use" and _mentions_diff(NAMED.get(value, {}).get("when", {})))
+            or _mentions_diff(value)
+            for key, value in table.items()
+        )
     if isinstance(table, list):
         return any(_mentions_diff(item) for item in table)
     return False

@@ -1,0 +1,190 @@
+"""Topics (CR pinning, FRED, SEV, TDX, AP exception setup) and which ones a patch touches.
+
+``rules/data/topics.toml`` says what code belongs to each topic: its own
+files, its own functions, its symbols. A patch *touches* a topic only through
+its behavioural lines (:mod:`lint.diffnature`): a rename, a moved function, a
+comment or a ``pr_info()`` naming ``X86_CR4_FRED`` does not make a patch a
+change to FRED, and neither does a call to ``native_write_cr4()`` from some
+other function make it a change to CR pinning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from lint import datafile
+from lint.config import read_toml
+from lint.diffnature import C_SUFFIXES, CodeLine, NatureVocabulary, diff_nature
+from lint.errors import InputError
+from lint.globs import glob_to_regex
+from lint.model import Patch
+from lint.record import record
+from lint.regex import Regex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lint.resources import StrPath
+
+_KEYS = frozenset(
+    {"id", "name", "background", "interlock", "mention", "paths", "functions", "symbols"}
+)
+_PLAIN = re.compile(r"[A-Za-z0-9_]{4,}")
+
+
+@record
+class Topic:
+    """One piece of kernel knowledge, and the code that belongs to it."""
+
+    id: str
+    name: str
+    """The topic in words: ``CR pinning``, ``FRED``."""
+    background: str
+    """The changelog section explaining it (``FRED Background``), or ``""``."""
+    interlock: bool
+    """True where pinning, pinned features and exception setup meet."""
+    mention: Regex
+    """How a subject line names the topic."""
+    paths: tuple[Regex, ...]
+    functions: frozenset[str]
+    symbols: tuple[Regex, ...]
+    literals: frozenset[str]
+    """Texts the diff must contain for the topic to be touched at all (a cheap pre-test),
+    or empty when some part of the topic has no such text."""
+
+
+@record
+class TopicBook:
+    """Every topic of ``topics.toml``, in file order."""
+
+    topics: tuple[Topic, ...]
+    path: str = ""
+
+    def get(self, topic_id: str) -> Topic | None:
+        """The topic called ``topic_id``."""
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        return None
+
+
+@record
+class Touch:
+    """The first behavioural line through which a patch touches a topic."""
+
+    topic: Topic
+    code: CodeLine
+    how: str
+    """``in cr4_init()``, ``in arch/x86/kernel/fred.c`` or ``using X86_CR4_FRED``."""
+
+
+def load_topics(path: StrPath) -> TopicBook:
+    """Read and check ``topics.toml``."""
+    path = where = os.fspath(path)
+    table = read_toml(path)
+    datafile.only(table, {"topic"}, where, "")
+    topics: list[Topic] = []
+    for item in datafile.tables(table, "topic", where, ""):
+        datafile.only(item, _KEYS, where, "topic.")
+        topic_id = datafile.string(item, "id", where, "topic.")
+        key = f"topic[{topic_id}]."
+        globs = datafile.strings(item, "paths", where, key, optional=True)
+        functions = datafile.strings(item, "functions", where, key, optional=True)
+        symbols = datafile.strings(item, "symbols", where, key, optional=True)
+        if not (globs or functions or symbols):
+            raise InputError(where, f"topic '{topic_id}' has no paths, functions or symbols")
+        literals = _literals(globs, functions, symbols)
+        topics.append(
+            Topic(
+                id=topic_id,
+                name=datafile.string(item, "name", where, key),
+                background=datafile.string(item, "background", where, key, empty=True),
+                interlock=datafile.boolean(item, "interlock", where, key, False),
+                mention=Regex.checked(
+                    datafile.string(item, "mention", where, key), where, key + "mention"
+                ),
+                paths=tuple(Regex.checked(glob_to_regex(g), where, key + "paths") for g in globs),
+                functions=frozenset(functions),
+                symbols=tuple(Regex.checked(s, where, key + "symbols") for s in symbols),
+                literals=literals,
+            )
+        )
+    ids = [topic.id for topic in topics]
+    for topic_id in ids:
+        if ids.count(topic_id) > 1:
+            raise InputError(where, f"topic '{topic_id}' is defined twice")
+    return TopicBook(tuple(topics), path)
+
+
+def _literals(
+    globs: tuple[str, ...], functions: tuple[str, ...], symbols: tuple[str, ...]
+) -> frozenset[str]:
+    texts: list[str] = []
+    for glob in globs:
+        prefix = re.split(r"[*?\[]", glob, maxsplit=1)[0]
+        if len(prefix) < 4:
+            return frozenset()
+        texts.append(prefix)
+    texts.extend(functions)
+    for symbol in symbols:
+        runs = _PLAIN.findall(symbol.replace(r"\b", " ").replace(r"\w", " "))
+        if not runs:
+            return frozenset()
+        texts.append(max(runs, key=len))
+    return frozenset(texts)
+
+
+def touched_topics(patch: Patch, book: TopicBook, vocabulary: NatureVocabulary) -> dict[str, Touch]:
+    """Each topic ``patch`` touches through its behavioural lines, by topic id.
+
+    Computed once per patch; a diff that holds none of any topic's texts is
+    ruled out without being analysed.
+    """
+    views = patch._views
+    found = views.get("topics.touched")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    touches: dict[str, Touch] = {}
+    candidates = [
+        topic
+        for topic in book.topics
+        if not topic.literals or patch.diff_may_contain_any(topic.literals)
+    ]
+    if candidates and patch.has_diff:
+        for code in diff_nature(patch, vocabulary).code:
+            for topic in candidates:
+                if topic.id not in touches:
+                    how = _how(topic, code)
+                    if how:
+                        touches[topic.id] = Touch(topic, code, how)
+    views["topics.touched"] = touches
+    return touches
+
+
+def _how(topic: Topic, code: CodeLine) -> str:
+    """How ``code`` belongs to ``topic`` in words, or ``""``.
+
+    Functions and symbols count in C and assembler sources only: a rule file or
+    a test fixture naming ``cr4_pinned_mask`` is not kernel code.
+    """
+    changed = code.file
+    function = code.line.function
+    for name in dict.fromkeys((changed.new_path, changed.old_path)):
+        if name and any(pattern.fullmatch(name) for pattern in topic.paths):
+            return f"in {function}()" if function else f"in {name}"
+    if not changed.path.endswith(C_SUFFIXES):
+        return ""
+    if function in topic.functions:
+        return f"in {function}()"
+    for symbol in topic.symbols:
+        found = symbol.search(code.code)
+        if found:
+            return f"using {found.group(0)}"
+    return ""
+
+
+def named_topics(patch: Patch, book: TopicBook) -> list[Topic]:
+    """The topics the subject line names (``x86/fred:``, ``... on SEV-ES guests``)."""
+    subject = patch.subject
+    text = f"{subject.area}: {subject.summary}" if subject.area else subject.summary
+    return [topic for topic in book.topics if topic.mention.search(text)]

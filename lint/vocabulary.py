@@ -1,0 +1,59 @@
+"""What rule conditions may refer to, from ``rules/data/``: topics, mechanics, named conditions.
+
+- ``topics.toml``: the topics (CR pinning, FRED, SEV, TDX, AP exception setup)
+  and the code that belongs to each (:mod:`lint.kernel.topics`);
+- ``diff-nature.toml``: what counts as a mechanical change (:mod:`lint.diffnature`);
+- ``conditions.toml``: conditions defined once and used by name in rules
+  (``use = "interlock-fix"``), each a ``[name]`` table with a ``when`` and an
+  optional ``reason`` (how diagnostics word it). A condition may use the ones
+  defined above it in the file.
+"""
+
+from __future__ import annotations
+
+import os
+
+from lint import datafile
+from lint.conditions import compile_condition
+from lint.config import read_toml
+from lint.diffnature import load_vocabulary as load_nature
+from lint.errors import InputError
+from lint.kernel.topics import load_topics
+from lint.patchfacts import Named, Vocabulary
+from lint.record import replace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lint.resources import StrPath
+
+TOPICS = "topics.toml"
+NATURE = "diff-nature.toml"
+CONDITIONS = "conditions.toml"
+
+
+def load_vocabulary(folder: StrPath) -> Vocabulary:
+    """Read the three files of the data folder ``folder`` (``rules/data``)."""
+    folder = os.fspath(folder)
+    vocabulary = Vocabulary(
+        topics=load_topics(os.path.join(folder, TOPICS)),
+        nature=load_nature(os.path.join(folder, NATURE)),
+        named={},
+    )
+    path = os.path.join(folder, CONDITIONS)
+    table = read_toml(path)
+    named: dict[str, Named] = {}
+    for name, item in table.items():
+        if not isinstance(item, dict):
+            raise InputError(path, f"key '{name}' must be a table with 'when' (and 'reason')")
+        datafile.only(item, {"when", "reason"}, path, f"{name}.")
+        if "when" not in item:
+            raise InputError(path, f"missing key '{name}.when'")
+        reason = (
+            datafile.string(item, "reason", path, f"{name}.", empty=True)
+            if "reason" in item
+            else ""
+        )
+        so_far = replace(vocabulary, named=dict(named))
+        condition = compile_condition(item["when"], path, f"{name}.when", so_far)
+        named[name] = Named(name, condition, reason)
+    return replace(vocabulary, named=named)
