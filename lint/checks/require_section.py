@@ -12,6 +12,12 @@ Parameters:
 - ``min_body_lines`` (default 1): how many non-blank lines the section needs.
 - ``must_explain`` (default empty): what the section must cover, quoted in
   the message so the author knows what to write.
+- ``also`` (default none): other titles that serve as this section. The tip
+  tree's own structured changelogs use ``== Background ==``, ``== Problem ==``
+  and ``== Solution ==``.
+- ``also_mentions`` (default none): regexes, one of which a section found
+  under an ``also`` title must match (a generic ``== Background ==`` serves
+  as the FRED background only when it talks about FRED).
 
 A missing section is reported at the subject line; an empty or too short one
 at its heading.
@@ -24,12 +30,13 @@ from collections.abc import Iterator
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
+from lint.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch
+    from lint.model import Patch, Section
     from lint.ruleset import RuleSpec
 
 KIND = "require-section"
@@ -45,6 +52,10 @@ class Params:
     """Non-blank lines the section must hold."""
     must_explain: str = ""
     """What the section must explain, as a phrase for the message."""
+    also: tuple[str, ...] = ()
+    """Other titles accepted for the section (``Solution`` for ``Fix``)."""
+    also_mentions: tuple[Regex, ...] = ()
+    """What a section under an :attr:`also` title must mention, one of them at least."""
 
 
 def check(
@@ -54,7 +65,7 @@ def check(
     marker = f"'== {params.heading} =='"
     because = f" (the patch {trigger.reason})" if trigger is not None else ""
     explain = f"; it should explain {params.must_explain}" if params.must_explain else ""
-    section = patch.changelog.section(params.heading)
+    section = find_section(patch, params)
     if section is None:
         yield finding(
             patch,
@@ -79,3 +90,18 @@ def check(
     yield finding(
         patch, rule, f"{problem}{because}{explain}", section.line, "body", help=rule.summary
     )
+
+
+def find_section(patch: Patch, params: Params) -> Section | None:
+    """The section serving as ``params.heading``: its own title, else an accepted other one."""
+    changelog = patch.changelog
+    section = changelog.section(params.heading)
+    if section is not None:
+        return section
+    for title in params.also:
+        other = changelog.section(title)
+        if other is None:
+            continue
+        if not params.also_mentions or any(p.search(other.text) for p in params.also_mentions):
+            return other
+    return None
