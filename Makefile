@@ -22,9 +22,9 @@ demo: $(STAMP)
 	  echo "exit status $$status (1: findings, as expected for v1)"; test $$status -eq 1
 	@echo
 	@echo '== v2: the re-roll carrying the sections the reviewer wrote =='
-	@echo '   (no errors; the pinned-bit warning stays by design: a reviewer must look)'
-	@$(BIN)/patchlens lint --fail-on error examples/thread/v2-0001.patch; status=$$?; \
-	  echo "exit status $$status (0: no errors)"; test $$status -eq 0
+	@echo '   (no error, no warning: the pinned-bit finding is a note once its sections are there)'
+	@$(BIN)/patchlens lint examples/thread/v2-0001.patch; status=$$?; \
+	  echo "exit status $$status (0: nothing blocks a hook)"; test $$status -eq 0
 	@echo
 	@echo '== the whole thread: v1, the review, v2 (review-followup checks v2 against the review) =='
 	$(BIN)/patchlens lint --types review-followup examples/thread/v1-0001.patch \

@@ -68,7 +68,7 @@ def test_example_thread_in_chromium(tmp_path: Path) -> None:
         "Problem",
         "Fix",
         "What changes",
-        "[PATCH v2] x86/fred: Defer CR pinning until the secondary CPU is set up",
+        "[PATCH v2] x86/fred: Fix early boot failures on SEV-ES/SNP guests",
         "Lint findings (latest version)",
         "Tags",
         "Review follow-up",

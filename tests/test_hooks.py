@@ -272,7 +272,8 @@ def test_sendemail_validate_loads_only_what_linting_needs(repo: Path) -> None:
             env=env,
             check=True,
         )
-    assert done.stdout.split("\n")[-2] == "1 []", done.stdout  # blocked: pinned-bit warning
+    # Let through: v2 carries the sections, so the pinned-bit finding is a note.
+    assert done.stdout.split("\n")[-2] == "0 []", done.stdout
 
 
 def test_allow_warnings_and_skip(repo: Path, tmp_path: Path) -> None:
@@ -531,6 +532,65 @@ def test_commit_msg_sees_the_staged_diff(repo: Path) -> None:
     assert refused.returncode != 0
     assert "cr-pinning-background" in refused.stderr
     assert "staged diff" in refused.stderr or "COMMIT_EDITMSG" in refused.stderr
+
+
+SEED_CR4_INIT = """\
+void cr4_init(void)
+{
+	unsigned long cr4 = __read_cr4();
+
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		cr4 |= X86_CR4_PCIDE;
+	if (static_branch_likely(&cr_pinning))
+		cr4 = (cr4 & ~cr4_pinned_mask) | cr4_pinned_bits;
+
+	__write_cr4(cr4);
+}
+"""
+
+
+def _seed_message(name: str) -> str:
+    """The commit message of an example of the seed thread: subject and changelog."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    subject = text.split("Subject: ", 1)[1].split("\n", 1)[0].split("] ", 1)[1]
+    body = text.split("\n\n", 1)[1].split("\n---\n", 1)[0]
+    return f"{subject}\n\n{body}\n"
+
+
+def test_commit_msg_blocks_the_seed_fix_until_it_carries_its_sections(repo: Path) -> None:
+    """The seed thread through a real commit-msg hook with default settings: v1's
+    changelog is refused on the five missing sections; v2's, which carries them, lands
+    (its pinned-bit finding is a note: its author can do no more)."""
+    install(repo, ["commit-msg"])
+    source = repo / "arch" / "x86" / "kernel" / "cpu" / "common.c"
+    source.parent.mkdir(parents=True)
+    source.write_text(SEED_CR4_INIT)
+    git(repo, "add", ".")
+    assert _commit(repo, GOOD_MESSAGE, "--no-verify").returncode == 0
+    source.write_text(
+        SEED_CR4_INIT.replace(
+            "\tif (static_branch_likely(&cr_pinning))\n",
+            "\tif (static_branch_likely(&cr_pinning) && cpu_online(smp_processor_id()))\n",
+        )
+    )
+    git(repo, "add", ".")
+    refused = _commit(repo, _seed_message("v1-0001.patch"))
+    assert refused.returncode != 0
+    for rule in (
+        "cr-pinning-background",
+        "fred-background",
+        "sev-background",
+        "problem-section",
+        "fix-section",
+    ):
+        assert f"error: {rule}" in refused.stderr, refused.stderr
+    landed = _commit(repo, _seed_message("v2-0001.patch"))
+    assert landed.returncode == 0, landed.stderr
+    assert "1 note (not blocking)" in landed.stderr
+    assert "note: pinned-bit-bringup" in landed.stderr
+    assert git(repo, "log", "-1", "--format=%s").stdout == (
+        "x86/fred: Fix early boot failures on SEV-ES/SNP guests\n"
+    )
 
 
 def test_commit_msg_ignores_comments_and_the_verbose_diff(repo: Path) -> None:

@@ -50,13 +50,18 @@ def test_facts_load_with_mainline_pins() -> None:
     [
         ('paths = ["arch/x86/"]', "paths = 3", "key 'scope.paths' must be a list of strings"),
         ("[scope]", "[surprise]\n[scope]", "unknown key 'surprise'"),
-        ('feature    = "FRED"', 'feature    = "FRED"\nsetupp = []', "unknown key 'bit.setupp'"),
+        ('feature      = "FRED"', 'feature      = "FRED"\nsetupp = []', "unknown key 'bit.setupp'"),
         (
             "mask_bit_pattern = 'X86_CR4_[A-Z0-9_]+'",
             "mask_bit_pattern = '('",
             "bad regex '(' for key 'pinning.mask_bit_pattern'",
         ),
-        ("in_mask    = false", 'in_mask    = "no"', "key 'bit.in_mask' must be true or false"),
+        ("in_mask      = false", 'in_mask      = "no"', "key 'bit.in_mask' must be true or false"),
+        (
+            'pinned_since = "2023-12-05"',
+            'pinned_since = "Dec 2023"',
+            "key 'bit.pinned_since': 'Dec 2023' is not YYYY-MM-DD",
+        ),
     ],
 )
 def test_bad_facts_are_input_errors(tmp_path: Path, old: str, new: str, problem: str) -> None:
@@ -100,7 +105,7 @@ def test_finding_as_data_for_json_and_explain() -> None:
     [found] = analyse(patch_of(CASES / "fail-pin-fred-in-mask.patch"), view())
     assert found.kind == "machinery"
     assert found.symbol
-    data = dict(finding_data(found))
+    data = dict(finding_data([found]))
     assert data["bits"] == "X86_CR4_FRED"
     assert data["function"] == "cr4_pinned_mask"
     assert data["path"] == "start_secondary → cr4_init"
@@ -140,3 +145,62 @@ def test_comment_lines_do_not_count(tmp_path: Path) -> None:
     path = tmp_path / "c.patch"
     path.write_text(commented)
     assert analyse(patch_of(path), view()) == ()
+
+
+def test_patch_dates_read_from_the_date_header() -> None:
+    from lint.kernel.pinning import patch_date
+
+    assert patch_date("Tue, 5 Dec 2023 02:50:23 -0800") == "2023-12-05"
+    assert patch_date("Mon, 09 Nov 2026 10:02:47 +0100") == "2026-11-09"
+    assert patch_date("") == ""
+    assert patch_date("yesterday") == ""
+
+
+LABEL_HUNK = "".join(
+    line + "\n"
+    for line in (
+        "From: Ada Lovelace <ada@example.org>",
+        "Subject: [PATCH] x86/cpu: Set UMIP again",
+        "",
+        "Words.",
+        "",
+        "Signed-off-by: Ada Lovelace <ada@example.org>",
+        "---",
+        "diff --git a/arch/x86/kernel/cpu/common.c b/arch/x86/kernel/cpu/common.c",
+        "index cb7af82..e1c81a3 100644",
+        "--- a/arch/x86/kernel/cpu/common.c",
+        "+++ b/arch/x86/kernel/cpu/common.c",
+        "@@ -396,6 +396,7 @@ out:",
+        " \t * previous boot (e.g., via kexec).",
+        " \t */",
+        " \tcr4_clear_bits(X86_CR4_UMIP);",
+        "+\tcr4_set_bits(X86_CR4_UMIP);",
+        " }",
+        " ",
+        " static void other(void)",
+    )
+)
+
+
+@pytest.mark.parametrize(("blob", "placed"), [("cb7af82" + "0" * 33, True), ("0" * 40, False)])
+def test_a_tree_places_lines_only_when_it_holds_the_patch_s_pre_image(
+    blob: str, placed: bool
+) -> None:
+    """git's heading here is a label: only the tree can say the line is in setup_umip().
+    A tree holding another version of the file (another blob) would place it wrongly."""
+    from lint.kernel.pinning import FunctionSpan, build_view
+
+    current = view()
+    path = "arch/x86/kernel/cpu/common.c"
+    tree_view = build_view(
+        current.facts,
+        dict(current.facts.calls),
+        current.pinned,
+        source="tree t",
+        tree="tree t",
+        spans={path: (FunctionSpan("setup_umip", 380, 399),)},
+        blobs={path: blob},
+    )
+    patch = next(read_patches([RawMail(LABEL_HUNK.encode(), "t")]))
+    found = analyse(patch, tree_view)
+    assert [f.function for f in found] == (["setup_umip"] if placed else [])

@@ -160,6 +160,20 @@ def test_a_clean_patch_arrives_intact(repo: Path, smtp: tuple[Inbox, int], tmp_p
     assert body.split(b"\n-- \n")[0] in sent
 
 
+def test_the_seed_fix_with_its_sections_is_sent(
+    repo: Path, smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    """v2 of the seed thread carries every section the reviewer asked for: the hook,
+    with its default settings, lets it through (the pinned-bit finding is a note)."""
+    inbox, port = smtp
+    patch = tmp_path / "0001-x86-fred-Fix-early-boot-failures-on-SEV-ES-SNP-guests.patch"
+    shutil.copy(EXAMPLES / "v2-0001.patch", patch)
+    done = _send(repo, port, patch)
+    assert done.returncode == 0, done.stderr
+    assert len(inbox.messages) == 1
+    assert b"== CR Pinning Background ==" in inbox.messages[0]
+
+
 def test_no_validate_is_the_one_shot_bypass(
     repo: Path, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:

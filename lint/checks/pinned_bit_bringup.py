@@ -22,14 +22,20 @@ Parameters:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from lint.checks.finding import finding
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Diagnostic, Severity
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts, load_facts
-from lint.kernel.pinning import PinningFinding, PinningView, analyse, rulebook_view
-from lint.record import field, record
+from lint.kernel.pinning import (
+    PinningFinding,
+    PinningView,
+    analyse,
+    required_sections,
+    rulebook_view,
+)
+from lint.record import field, record, replace
 from lint.resources import resource_dir
 
 TYPE_CHECKING = False
@@ -39,6 +45,7 @@ if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.model import Patch
+    from lint.patchfacts import Vocabulary
     from lint.ruleset import Ruleset, RuleSpec
 
 KIND = "pinned-bit-bringup"
@@ -50,15 +57,38 @@ class Params:
 
     facts: str = "kernel-facts.toml"
     """The kernel facts file, relative to ``rules/data/``."""
+    settled_severity: str = "note"
+    """The severity of a finding whose changelog already carries every section it asks
+    for (or says the patch changes no behaviour), and of a change that cannot open the
+    window (a harmless pinned bit set in a new place): the author can do nothing more."""
+    fix_condition: str = "fix"
+    """The named condition (``rules/data/conditions.toml``) that tells a fix: only a fix
+    is asked for ``== Problem ==`` and ``== Fix ==``."""
     view: PinningView | None = field(default=None, init=False, compare=False, repr=False)
     """The rulebook's view, built once when the rule is loaded."""
+    vocabulary: Vocabulary | None = field(default=None, init=False, compare=False, repr=False)
+    """Topics, the diff vocabulary and the named conditions of ``rules/data/``."""
 
     def __post_init__(self) -> None:
         # Loaded with the rule, so that a broken facts file stops the run before any patch.
-        path = os.path.join(resource_dir("rules"), "data", self.facts)
+        data = os.path.join(resource_dir("rules"), "data")
+        path = os.path.join(data, self.facts)
         if not os.path.isfile(path):
             raise InputError(path, "kernel facts file not found (params.facts)")
         object.__setattr__(self, "view", rulebook_view(load_facts(path)))
+        try:
+            Severity.parse(self.settled_severity)
+        except ValueError as exc:
+            raise InputError("params.settled_severity", str(exc)) from None
+        from lint.vocabulary import load_vocabulary
+
+        vocabulary = load_vocabulary(data)
+        if self.fix_condition not in vocabulary.named:
+            known = ", ".join(vocabulary.named)
+            raise InputError(
+                "params.fix_condition", f"unknown condition {self.fix_condition!r} (known: {known})"
+            )
+        object.__setattr__(self, "vocabulary", vocabulary)
 
     @property
     def kernel_facts(self) -> KernelFacts:
@@ -74,7 +104,7 @@ def check(
     trigger: Trigger | None,
     context: CheckContext,
 ) -> Iterator[Diagnostic]:
-    """Report each function of ``patch`` that touches CR pinning during AP bringup.
+    """Report, once per patch, what ``patch`` changes about CR pinning during AP bringup.
 
     The facts are the kernel tree's when the context carries them (``--tree``), else
     the rulebook's.
@@ -82,52 +112,97 @@ def check(
     view = context.pinning_view
     if view is None:
         view = params.view
-    assert view is not None
-    for found in analyse(patch, view):
-        yield finding(
-            patch,
-            rule,
-            message(found),
-            found.line,
-            "diff",
-            help=help_text(found, view),
-            data=finding_data(found),
-        )
-
-
-def message(found: PinningFinding) -> str:
-    """The one-paragraph diagnostic: what, which bits, where, and what to write."""
-    path = " → ".join(found.path)
-    sections = ", ".join(f"'== {title} =='" for title in found.sections)
-    name = f"the definition of {found.function}" if found.symbol else f"{found.function}()"
-    if found.path and found.path[-1] != found.function:
-        where = f"in {name}, which takes effect in {found.path[-1]}() during"
-    else:
-        where = f"in {name}, which runs during"
-    return (
-        f"{found.file}: {found.what} {where} "
-        f"secondary-CPU bringup ({path}); pinned: {', '.join(found.bits)}. "
-        "CR pinning sets pinned bits in cr4_init() before a feature's own setup on an AP, "
-        "a window in which #VC (SEV-ES/SNP) or #VE (TDX) cannot be delivered: "
-        f"the changelog must explain it in {sections}"
+    assert view is not None and params.vocabulary is not None
+    vocabulary = params.vocabulary
+    found = analyse(patch, view, vocabulary.nature)
+    if not found:
+        return
+    fix = vocabulary.named[params.fix_condition].matches(patch) is not None
+    sections = required_sections_of(view, found, fix)
+    missing = [title for title in sections if patch.changelog.section(title) is None]
+    settled = not missing or _says_no_change(patch, params)
+    if settled or not any(item.hazard for item in found):
+        rule = replace(rule, severity=Severity.parse(params.settled_severity))
+    yield finding(
+        patch,
+        rule,
+        message(found, sections, missing),
+        found[0].line,
+        "diff",
+        help=help_text(found, view),
+        data=finding_data(found, sections),
     )
 
 
-def help_text(found: PinningFinding, view: PinningView) -> str:
-    """The longer why, with where the facts came from."""
-    return f"{view.facts.window} (facts: {found.source})"
+def required_sections_of(
+    view: PinningView, found: Sequence[PinningFinding], fix: bool
+) -> tuple[str, ...]:
+    """The sections the changes ask for; ``Problem`` and ``Fix`` only of a fix."""
+    facts = view.facts
+    bits = dict.fromkeys(bit for item in found for bit in item.bits if _named(item))
+    titles = required_sections(facts, bits)
+    if not fix:
+        titles = tuple(title for title in titles if title not in facts.sections_after)
+    return titles
 
 
-def finding_data(found: PinningFinding) -> tuple[tuple[str, str], ...]:
-    """The reasoning as data for JSON and the explainer."""
+def _named(found: PinningFinding) -> bool:
+    # A change to the machinery concerns every pinned bit: it asks for no feature's background.
+    return found.kind != "machinery" or (found.symbol and found.function != "cr_pinning")
+
+
+def _says_no_change(patch: Patch, params: Params) -> bool:
+    assert params.vocabulary is not None
+    named = params.vocabulary.named.get("no-functional-change")
+    return named is not None and named.matches(patch) is not None
+
+
+def message(
+    found: Sequence[PinningFinding], sections: Sequence[str], missing: Sequence[str]
+) -> str:
+    """What the patch changes, where, which bits, and what the changelog should say."""
+    changes = [f"{item.what} ({' → '.join(item.path)})" for item in found[:3]]
+    if len(found) > 3:
+        changes.append(f"and {len(found) - 3} more")
+    files = ", ".join(dict.fromkeys(item.file for item in found))
+    bits = ", ".join(dict.fromkeys(bit for item in found for bit in item.bits))
+    wanted = ", ".join(f"'== {title} =='" for title in sections)
+    if missing:
+        ask = f"explain it in {wanted}"
+    else:
+        ask = f"the changelog has {wanted}: a reviewer should still check the order of setup"
     return (
-        ("kind", found.kind),
-        ("bits", ", ".join(found.bits)),
-        ("function", found.function),
-        ("path", " → ".join(found.path)),
-        ("file", found.file),
-        ("sections", ", ".join(found.sections)),
-        ("tree", found.tree or found.source),
+        f"{files}: changes CR pinning on the secondary-CPU bringup path: "
+        f"{'; '.join(changes)}; pinned: {bits}; {ask}"
+    )
+
+
+def help_text(found: Sequence[PinningFinding], view: PinningView) -> str:
+    """The longer why, once, with the history of the bits and where the facts came from."""
+    history = []
+    for name in dict.fromkeys(bit for item in found for bit in item.bits):
+        bit = view.facts.bit(name)
+        if bit is not None and bit.since and not view.tree:
+            history.append(f"{name} pinned since {bit.since}")
+    since = f" ({'; '.join(history)})" if history else ""
+    return f"{view.facts.window}{since} Facts: {view.source}."
+
+
+def finding_data(
+    found: Sequence[PinningFinding], sections: Sequence[str] = ()
+) -> tuple[tuple[str, str], ...]:
+    """The reasoning as data for JSON and the explainer."""
+    first = found[0]
+    return (
+        ("kind", first.kind),
+        ("changes", "; ".join(item.what for item in found)),
+        ("bits", ", ".join(dict.fromkeys(bit for item in found for bit in item.bits))),
+        ("function", first.function),
+        ("functions", ", ".join(dict.fromkeys(item.function for item in found))),
+        ("path", " → ".join(first.path)),
+        ("file", first.file),
+        ("sections", ", ".join(sections or first.sections)),
+        ("tree", first.tree or first.source),
     )
 
 

@@ -9,8 +9,10 @@ stops the run with the file and key named (:class:`InputError`, exit 2).
 from __future__ import annotations
 
 import os
+import re
 
 from lint.config import read_toml
+from lint.datafile import boolean
 from lint.datafile import only as _only
 from lint.datafile import string as _string
 from lint.datafile import strings as _strings
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 
     from lint.resources import StrPath
 
-_TOP_KEYS = frozenset({"scope", "pinning", "bit", "changelog", "bringup", "tree"})
+_TOP_KEYS = frozenset({"kernel", "scope", "pinning", "bit", "changelog", "bringup", "tree"})
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @record
@@ -43,6 +46,15 @@ class PinnedBit:
     """The changelog section that explains the feature, e.g. ``FRED Background``."""
     in_mask: bool = True
     """True for members of ``cr4_pinned_mask`` (a tree decides); False for CR0.WP."""
+    enabled_in: tuple[str, ...] = ()
+    """Functions that switch the bit on among other work: only their lines naming it count."""
+    pinned_since: str = ""
+    """``YYYY-MM-DD``: when the bit was pinned (a patch dated before is not told)."""
+    since: str = ""
+    """The release that pinned it, in words (``v6.9``)."""
+    opens_window: bool = False
+    """True when the bit switched on before its feature's setup leaves exceptions
+    undeliverable (FRED): a change to that setup on an AP can open the window."""
 
 
 @record
@@ -56,17 +68,23 @@ class MachineryItem:
     """The function where the item takes effect on a secondary CPU."""
     bits: tuple[str, ...] = ()
     """Bits the item is about; empty means every pinned CR4 bit."""
+    function: bool = False
+    """True for a function (its body is the machinery); False for a symbol."""
 
 
 @record
 class KernelFacts:
     """Everything the pinning analysis knows without a kernel tree."""
 
+    describes: str
+    """Which kernel the facts describe, in words (``mainline as of March 2026``)."""
     scope: tuple[str, ...]
     """Path prefixes a change must be under to matter (``arch/x86/``)."""
     mask_symbol: str
     mask_file: str
     mask_bit: Regex
+    write_helpers: tuple[str, ...]
+    """CR write functions that go through the pinning check."""
     machinery: tuple[MachineryItem, ...]
     bits: tuple[PinnedBit, ...]
     sections_before: tuple[str, ...]
@@ -101,6 +119,8 @@ def load_facts(path: StrPath) -> KernelFacts:
     for key in table:
         if key not in _TOP_KEYS:
             raise InputError(where, f"unknown key '{key}'")
+    kernel = _table(table, "kernel", where)
+    _only(kernel, {"describes"}, where, "kernel.")
     scope = _table(table, "scope", where)
     pinning = _table(table, "pinning", where)
     changelog = _table(table, "changelog", where)
@@ -113,10 +133,12 @@ def load_facts(path: StrPath) -> KernelFacts:
         (caller, _strings(calls_table, caller, where, "bringup.calls.")) for caller in calls_table
     )
     return KernelFacts(
+        describes=_string(kernel, "describes", where, "kernel."),
         scope=_strings(scope, "paths", where, "scope."),
         mask_symbol=_string(pinning, "mask_symbol", where, "pinning."),
         mask_file=_string(pinning, "mask_file", where, "pinning."),
         mask_bit=mask_bit,
+        write_helpers=_strings(pinning, "write_helpers", where, "pinning.", optional=True),
         machinery=tuple(
             _machinery(item, where) for item in _tables(pinning, "machinery", where, "pinning.")
         ),
@@ -134,17 +156,24 @@ def load_facts(path: StrPath) -> KernelFacts:
 
 
 def _machinery(item: dict[str, Any], where: str) -> MachineryItem:
-    _only(item, {"name", "what", "applied_in", "bits"}, where, "pinning.machinery.")
+    _only(item, {"name", "what", "applied_in", "bits", "function"}, where, "pinning.machinery.")
     return MachineryItem(
         name=_string(item, "name", where, "pinning.machinery."),
         what=_string(item, "what", where, "pinning.machinery."),
         applied_in=_string(item, "applied_in", where, "pinning.machinery."),
         bits=_strings(item, "bits", where, "pinning.machinery.", optional=True),
+        function=boolean(item, "function", where, "pinning.machinery.", False),
     )
 
 
 def _bit(item: dict[str, Any], where: str) -> PinnedBit:
-    _only(item, {"name", "feature", "setup", "background", "in_mask"}, where, "bit.")
+    keys = {"name", "feature", "setup", "enabled_in", "background", "in_mask", "pinned_since"}
+    _only(item, keys | {"since", "opens_window"}, where, "bit.")
+    pinned_since = (
+        _string(item, "pinned_since", where, "bit.", empty=True) if "pinned_since" in item else ""
+    )
+    if pinned_since and not _DATE.fullmatch(pinned_since):
+        raise InputError(where, f"key 'bit.pinned_since': {pinned_since!r} is not YYYY-MM-DD")
     in_mask = item.get("in_mask", True)
     if not isinstance(in_mask, bool):
         raise InputError(where, "key 'bit.in_mask' must be true or false")
@@ -154,4 +183,8 @@ def _bit(item: dict[str, Any], where: str) -> PinnedBit:
         setup=_strings(item, "setup", where, "bit."),
         background=_string(item, "background", where, "bit.", empty=True),
         in_mask=in_mask,
+        enabled_in=_strings(item, "enabled_in", where, "bit.", optional=True),
+        pinned_since=pinned_since,
+        since=_string(item, "since", where, "bit.", empty=True) if "since" in item else "",
+        opens_window=boolean(item, "opens_window", where, "bit.", False),
     )

@@ -33,10 +33,10 @@ from pathlib import Path
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts
-from lint.kernel.pinning import FunctionSpan, PinningView, build_view
-from lint.record import record
+from lint.kernel.view import FunctionSpan, PinningView, build_view
+from lint.record import field, record
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 # Comments, string and character literals: blanked, keeping their newlines.
 _NOISE = compile_regex(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL)
@@ -76,6 +76,9 @@ class TreeScan:
     mask: tuple[str, ...]
     """The bits named in the mask's definition."""
     mask_lines: tuple[int, int]
+    blobs: dict[str, str] = field(default_factory=dict)
+    """Git's blob id of each file, by path: a patch whose ``index`` line names another
+    pre-image was not made against this tree."""
 
 
 def tree_view(
@@ -111,6 +114,7 @@ def tree_view(
         spans=spans,
         mask_lines=scan.mask_lines,
         watched_files=watched_files,
+        blobs={path: scan.blobs[path] for path in spans if path in scan.blobs},
     )
 
 
@@ -130,8 +134,10 @@ def scan_tree(
     functions: dict[str, tuple[FunctionDef, ...]] = {}
     mask: tuple[str, ...] = ()
     mask_lines = (0, 0)
-    for path, text in files.read():
+    blobs: dict[str, str] = {}
+    for path, text, blob in files.read():
         functions[path] = scan_source(text)
+        blobs[path] = blob
         if path == facts.mask_file:
             mask, mask_lines = read_mask(text, facts)
     if facts.mask_file not in functions:
@@ -140,7 +146,7 @@ def scan_tree(
         raise InputError(
             str(tree), f"no {facts.mask_symbol} definition in {facts.mask_file}" + _at(ref)
         )
-    scan = TreeScan(revision, functions, mask, mask_lines)
+    scan = TreeScan(revision, functions, mask, mask_lines, blobs)
     if cache is not None:
         _save_cache(cache, scan)
     return scan
@@ -244,11 +250,12 @@ class _Files:
     repo_path: Path | None = None
     ref: str = ""
 
-    def read(self) -> Iterator[tuple[str, str]]:
+    def read(self) -> Iterator[tuple[str, str, str]]:
         if self.root is not None:
             for path in self.paths:
                 data = (self.root / path).read_bytes()
-                yield path, data.decode("utf-8", errors="replace")
+                blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
+                yield path, data.decode("utf-8", errors="replace"), blob.hexdigest()
             return
         import git  # GitPython, imported here: only --tree-ref pays for it
 
@@ -256,7 +263,8 @@ class _Files:
         repo = git.Repo(self.repo_path)
         tree = repo.commit(self.ref).tree
         for path in self.paths:
-            yield path, tree[path].data_stream.read().decode("utf-8", errors="replace")
+            item = tree[path]
+            yield path, item.data_stream.read().decode("utf-8", errors="replace"), item.hexsha
 
 
 def _wanted(facts: KernelFacts, path: str) -> bool:
@@ -317,7 +325,7 @@ def _load_cache(path: Path, revision: str) -> TreeScan | None:
         for file, defs in data["functions"].items()
     }
     first, last = data["mask_lines"]
-    return TreeScan(revision, functions, tuple(data["mask"]), (first, last))
+    return TreeScan(revision, functions, tuple(data["mask"]), (first, last), data["blobs"])
 
 
 def _save_cache(path: Path, scan: TreeScan) -> None:
@@ -326,6 +334,7 @@ def _save_cache(path: Path, scan: TreeScan) -> None:
         "revision": scan.revision,
         "mask": list(scan.mask),
         "mask_lines": list(scan.mask_lines),
+        "blobs": scan.blobs,
         "functions": {
             file: [[d.name, d.start, d.end, list(d.calls)] for d in defs]
             for file, defs in scan.functions.items()
