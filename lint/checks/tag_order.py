@@ -8,13 +8,19 @@ handlers' Signed-off-bys, Tested-by, Reviewed-by, Acked-by, Cc, Link.
 
 Parameters (data, so another tree can state its own order):
 
-- ``order``: lowercase tag keys, earliest first. All ``Signed-off-by`` lines
-  share one place: among themselves they keep the order of the patch's
-  route, which only the author knows.
+- ``order``: lowercase tag keys, earliest first; ``"a|b"`` gives several
+  keys one place. All ``Signed-off-by`` lines share one place: among
+  themselves they keep the order of the patch's route, which only the
+  author knows.
 - ``pairs``: ``"first>second"``: a ``second`` tag directly after a ``first``
   tag belongs to it and takes its place (``co-developed-by>signed-off-by``:
   the co-author's sign-off; ``reported-by>closes``: the report of that
   reporter).
+
+- ``applier`` (default false): leave out what a maintainer appends when
+  applying: the trailing ``Signed-off-by`` of someone other than the
+  author, and the ``Link:`` tags around it. A landed commit carries them
+  wherever the maintainer's tools put them; they are not the author's order.
 
 Tags not in ``order`` stay attached to the tag above them. One finding per
 patch, at the first tag out of place, with the reordered block as its fix.
@@ -46,11 +52,13 @@ class Params:
     """Tag keys (lowercase), earliest first."""
     pairs: tuple[str, ...] = ()
     """``"first>second"``: ``second`` directly after ``first`` shares its place."""
+    applier: bool = False
+    """Leave out the tags a maintainer appends when applying (see the module docstring)."""
 
 
 def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:
     """The place of each trailer in ``params.order`` (see the module docstring)."""
-    places = {key: number for number, key in enumerate(params.order)}
+    places = {key: number for number, keys in enumerate(params.order) for key in keys.split("|")}
     pairs = set(params.pairs)
     result: list[int] = []
     previous = ""
@@ -71,6 +79,8 @@ def check(
 ) -> Iterator[Diagnostic]:
     """Report the first tag that comes after a tag it should precede."""
     trailers = patch.changelog.trailers
+    if params.applier:
+        trailers = trailers[: _applied_from(trailers, patch.mail.author_email)]
     if len(trailers) < 2:
         return
     places = ranks(trailers, params)
@@ -84,7 +94,7 @@ def check(
                 f"'{trailer.key}:' should come before '{before.key}:'",
                 trailer.line,
                 "trailer",
-                help="Tag order: " + ", ".join(_display(key) for key in params.order) + ".",
+                help="Tag order: " + ", ".join(_display(keys) for keys in params.order) + ".",
                 fix=_reorder_fix(trailers, places),
             )
             return
@@ -92,8 +102,34 @@ def check(
             highest = number
 
 
-def _display(key: str) -> str:
-    return "-".join(part.capitalize() if part != "by" else part for part in key.split("-"))
+def _applied_from(trailers: tuple[Trailer, ...], author: str) -> int:
+    """Where the maintainer's apply-time tags start (``len(trailers)`` when there are none).
+
+    From the end: ``Link:`` tags, then the ``Signed-off-by`` lines of people
+    other than the author (the maintainers who applied and passed it on).
+    """
+    end = len(trailers)
+    start = end
+    seen_sign_off = False
+    for number in range(end - 1, -1, -1):
+        trailer = trailers[number]
+        key = trailer.key.lower()
+        if key == "link":
+            start = number
+            continue
+        if key == "signed-off-by" and trailer.email.lower() != author.lower():
+            start = number
+            seen_sign_off = True
+            continue
+        break
+    return start if seen_sign_off else end
+
+
+def _display(keys: str) -> str:
+    return " or ".join(
+        "-".join(part.capitalize() if part != "by" else part for part in key.split("-"))
+        for key in keys.split("|")
+    )
 
 
 def _reorder_fix(trailers: tuple[Trailer, ...], places: list[int]) -> Fix | None:
