@@ -27,7 +27,7 @@ Reviewed-by: Ines Duarte <ines.duarte@example.com>
 Signed-off-by: Mira Okafor <mira.okafor@example.org>
 Reported-and-tested-by: Tariq Bello <tariq.bello@example.net>
 Cc: stable@vger.kernel.org [6.9+]
-Link: https://lore.kernel.org/lkml/20260225091500.1-1-mira.okafor@example.org/
+Link: http://lkml.kernel.org/r/20260225091500.1-1-mira.okafor@example.org
 ---
  arch/x86/kernel/apic/vector.c | 1 -
  1 file changed, 1 deletion(-)

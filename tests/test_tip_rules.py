@@ -97,10 +97,21 @@ def test_tag_order_fix_sorts_the_block() -> None:
     ("url", "hits"),
     [
         ("https://lore.kernel.org/r/20260101.1@example.org", 0),
+        ("https://lore.kernel.org/20260101.1@example.org", 0),
         ("https://lore.kernel.org/all/20260101.1@example.org/", 0),
-        ("https://lore.kernel.org/lkml/20260101.1@example.org/T/#u", 1),
-        ("https://lkml.kernel.org/r/20260101.1@example.org", 1),
-        ("https://lore.kernel.org/lkml/?q=fred", 0),
+        ("https://lore.kernel.org/all/20260101.1%40example.org", 0),
+        # A list archive of lore names the message too (the test robot's Closes: form).
+        ("https://lore.kernel.org/lkml/20260101.1@example.org/T/#u", 0),
+        ("https://lore.kernel.org/oe-kbuild-all/202601010101.AbCd-lkp@intel.com/", 0),
+        # kernel.org's own redirector, the form tip required for years.
+        ("https://lkml.kernel.org/r/20260101.1@example.org", 0),
+        ("https://patch.msgid.link/20260101.1@example.org", 0),
+        ("http://lkml.kernel.org/r/20260101.1@example.org", 1),
+        ("https://lore.kernel.org/lkml/?q=fred", 1),
+        ("https://patchwork.kernel.org/patch/11111111/", 1),
+        ("https://lore.kernel.org/patchwork/patch/1234/", 1),
+        # checkpatch's own archives are prefer-lore-archive's: one fact, one finding.
+        ("https://lkml.org/lkml/2020/1/1/1", 0),
         ("https://bugzilla.kernel.org/show_bug.cgi?id=1", 0),
     ],
 )

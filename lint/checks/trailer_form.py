@@ -9,10 +9,19 @@ One kind, three aspects (each rule switches one on):
   and a kernel version goes after it as a ``# 6.9+`` comment
   (Documentation/process/stable-kernel-rules.rst). The fix rewrites a tag
   with its version in another form (``[6.9+]``, ``v6.9+`` without ``#``).
-- ``lore``: a ``Link:`` or ``Closes:`` to a lore.kernel.org message uses
-  the redirector form ``https://lore.kernel.org/r/<message-id>``
-  (maintainer-tip.rst), which stays valid whatever list archived the mail.
-  The fix rewrites the URL.
+- ``lore``: a ``Link:`` or ``Closes:`` to a mailing-list message points at
+  kernel.org's archive by message id (maintainer-tip.rst: "please use the
+  lore.kernel.org redirector URL"). Every kernel.org form that names the
+  message id works and is left alone: ``lore.kernel.org/r/<id>``,
+  ``lore.kernel.org/<id>``, ``lore.kernel.org/<list>/<id>/`` (the form the
+  kernel test robot asks for in ``Closes:``), ``lkml.kernel.org/r/<id>``
+  (kernel.org's own redirector, required by tip for years) and
+  ``patch.msgid.link/<id>``. Reported: such a link over plain ``http://``,
+  a lore search or list page instead of a message, and archives that are
+  gone or do not keep message ids (the old lore patchwork mirror,
+  ``patchwork.kernel.org/patch/<n>``, ``lkml.iu.edu``, Google Groups,
+  ``lwn.net/ml``). checkpatch.pl's own list of other archives is left to
+  ``prefer-lore-archive``. The fix rewrites a link whose message id is known.
 
 Parameters: ``aspect`` (one of the three names above).
 """
@@ -46,8 +55,16 @@ _STABLE_LINE = compile_regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGN
 _STABLE_VERSION = compile_regex(
     r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$"
 )
-_LORE = compile_regex(r"https?://lore\.kernel\.org/([^/\s]+)/([^/\s]+@[^/\s]+?)(?:/[^\s]*)?$")
-_LKML_REDIRECT = compile_regex(r"https?://lkml\.kernel\.org/r/([^/\s]+@[^/\s]+?)/?$")
+# kernel.org's archive and redirectors, and the message id in the URL if any.
+_KERNEL_ORG = compile_regex(
+    r"(https?)://(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)(/[^\s]*)?$"
+)
+_MESSAGE_ID = compile_regex(r"/([^/\s?#]+(?:@|%40)[^/\s?#]+)")
+# Archives that are gone, or that name mails by number, not by message id.
+_OTHER_ARCHIVE = compile_regex(
+    r"https?://(?:lore\.kernel\.org/patchwork/|patchwork\.kernel\.org/(?:project/[^/\s]+/)?patch/"
+    r"|lkml\.iu\.edu/|groups\.google\.com/|lwn\.net/ml/|lists\.linuxfoundation\.org/pipermail/)"
+)
 
 
 @record
@@ -138,31 +155,39 @@ def _stable(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
 
 def _lore(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
     for trailer in patch.changelog.trailers:
-        if trailer.key.lower() not in ("link", "closes") or "kernel.org" not in trailer.value:
+        if trailer.key.lower() not in ("link", "closes"):
             continue
         url = trailer.value.strip().strip("<>")
-        found = _LORE.match(url)
-        if found is not None and found.group(1) in ("r", "all") and url.startswith("https://"):
+        problem = _link_problem(url)
+        if not problem:
             continue
-        if found is None:
-            found = _LKML_REDIRECT.match(url)
-            if found is None:
-                continue
-            msgid = found.group(1)
-        else:
-            msgid = found.group(2)
-        wanted = f"https://lore.kernel.org/r/{msgid}"
-        if wanted == url:
-            continue
+        found = _MESSAGE_ID.search(url)
+        wanted = f"https://lore.kernel.org/r/{found.group(1)}" if found else ""
+        use = f"; use '{wanted}'" if wanted else "; link the message itself"
         comment = f" # {trailer.comment}" if trailer.comment else ""
         line = f"{trailer.key}: {wanted}{comment}"
         yield finding(
             patch,
             rule,
-            f"use the lore redirector form '{wanted}'",
+            f"'{trailer.key}:' {problem}{use}",
             trailer.line,
             "trailer",
-            help="https://lore.kernel.org/r/<message-id> finds the mail in whatever list "
-            "archived it.",
-            fix=_single_line_fix(trailer, (line,), "use the lore redirector link"),
+            help="maintainer-tip.rst: for an email posted to the kernel mailing lists, use "
+            "the lore.kernel.org redirector URL (https://lore.kernel.org/<message-id>).",
+            fix=_single_line_fix(trailer, (line,), "link the message on lore") if wanted else None,
         )
+
+
+def _link_problem(url: str) -> str:
+    """What is wrong with a link to a list mail, or ``""`` when nothing is."""
+    found = _KERNEL_ORG.match(url)
+    if found is not None:
+        if found.group(1) == "http":
+            return "links over plain http"
+        path = (found.group(2) or "").replace("%40", "@")  # tools write the @ escaped
+        if "@" not in path and "patch.msgid.link" not in url:
+            return "links a search or a list page, not a message"
+        return ""
+    if _OTHER_ARCHIVE.match(url):
+        return "links an archive that does not keep the message id"
+    return ""
