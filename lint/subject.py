@@ -38,6 +38,11 @@ _AREA_PIECE = compile_regex(_AREA_WORD)
 # Only the first piece may have two words, as in "perf tools:" or "mm, slab:";
 # the second word must be lowercase so that "Fix bug: ..." is not an area.
 _FIRST_AREA_PIECE = compile_regex(r"[a-z0-9_.+/*{}@#=-]+,? [a-z0-9_][A-Za-z0-9_.+/*{}@#=-]*")
+# The perf tool and tools/ use longer lowercase prefixes ("perf vendor events arm64:",
+# "tools arch x86:").
+_TOOL_AREA_PIECE = compile_regex(r"(?:perf|tools|selftests)(?: [a-z0-9_][A-Za-z0-9_.+/-]*){1,4}")
+# Two subsystems a patch touches, joined by a comma ("x86/amd_nb, EDAC/amd64:").
+_JOINED_AREA_PIECE = compile_regex(_AREA_WORD.replace(",", "") + r"(?:, [A-Za-z0-9_.+/*{}@#=-]+)+")
 # A capitalised English word after the first piece ("KVM: x86: Fix: ...") is
 # the start of the summary, unlike an acronym component such as "SVM".
 _ENGLISH_WORD = compile_regex(r"[A-Z][a-z]+")
@@ -119,7 +124,12 @@ def split_area(summary: str) -> tuple[str, str]:
         if number == 0:
             if piece.lower() in _NOT_AREA or piece.split(" ", 1)[0].lower() in _NOT_AREA:
                 break
-            if not (_AREA_PIECE.fullmatch(piece) or _FIRST_AREA_PIECE.fullmatch(piece)):
+            if not (
+                _AREA_PIECE.fullmatch(piece)
+                or _FIRST_AREA_PIECE.fullmatch(piece)
+                or _TOOL_AREA_PIECE.fullmatch(piece)
+                or _JOINED_AREA_PIECE.fullmatch(piece)
+            ):
                 break
         elif not _AREA_PIECE.fullmatch(piece) or _ENGLISH_WORD.fullmatch(piece):
             break

@@ -518,7 +518,7 @@ SUBJECT_RULE = (
         (
             "x86/fred",
             "Fix early boot failures on SEV-ES/SNP guests",
-            ["the subject is 54 characters long, over 40"],
+            ["the subject's summary is 44 characters long, over 40"],
         ),
     ],
 )

@@ -55,14 +55,28 @@ def test_subject_imperative_fix_keeps_the_rest() -> None:
         "drivers/tty/serial",
         "fred.c",
         "tools/objtool",
-        "Documentation/x86",
+        "Documentation/arch/x86/boot.rst",
     ],
 )
 def test_file_paths_are_not_prefixes(area: str) -> None:
     assert findings(f"{area}: Fix boot", "Body.\n\n" + SOB, "subject-format")
 
 
-@pytest.mark.parametrize("area", ["x86/fred", "mm/slub", "mail", "rules", "perf/x86/intel"])
+@pytest.mark.parametrize(
+    "area",
+    [
+        "x86/fred",
+        "mm/slub",
+        "mail",
+        "rules",
+        "perf/x86/intel",
+        # The prefix docs patches take, not a file path.
+        "Documentation/x86",
+        "perf vendor events arm64",
+        "x86/amd_nb, EDAC/amd64",
+        "tools arch x86",
+    ],
+)
 def test_subsystem_prefixes_are_accepted(area: str) -> None:
     assert findings(f"{area}: Fix boot", "Body.\n\n" + SOB, "subject-format") == []
 

@@ -17,7 +17,11 @@ Parameters:
 - ``forbid_trailing_period`` (default true).
 - ``require_capital`` (default false): the summary starts with an uppercase
   letter, as the tip tree asks (maintainer-tip.rst). The fix capitalises it.
-- ``max_length`` (default 0 = no limit): longest summary (prefix included).
+- ``max_length`` (default 0 = no limit): longest summary phrase, the text
+  after the prefix (submitting-patches.rst: "no more than 70-75 characters").
+
+A revert (``Revert "x86/foo: Bar"``) keeps the subject git wrote for it: its
+prefix and length are not judged.
 
 One rule may switch on several aspects; the packaged rulebook gives each
 aspect its own rule (``subject-format``, ``subject-capital``,
@@ -55,7 +59,7 @@ class Params:
     forbid_path: bool = True
     """The prefix must not be a file path."""
     path_like: Regex = Regex(
-        r"^(?:arch|drivers|include|tools|Documentation|scripts)/"
+        r"^(?:arch|drivers|include|tools|scripts)/"
         r"|\.(?:[chS]|rs|py|sh|pl|dtsi?|lds|rst|txt|ya?ml|json)$"
     )
     """A prefix matching this is a file path rather than a subsystem name."""
@@ -66,7 +70,7 @@ class Params:
     require_capital: bool = False
     """The summary starts with an uppercase letter (tip tree style)."""
     max_length: int = 0
-    """Longest ``prefix: summary`` in characters; 0 means no limit."""
+    """Longest summary phrase (after the prefix) in characters; 0 means no limit."""
 
 
 def check(
@@ -77,7 +81,8 @@ def check(
     line = subject.line
     area = subject.area.strip()
     summary = subject.summary.strip()
-    if params.require_area and not area:
+    revert = summary.startswith(('Revert "', 'Reapply "'))
+    if params.require_area and not area and not revert:
         yield finding(
             patch,
             rule,
@@ -113,12 +118,11 @@ def check(
                 patch, summary[0].upper() + summary[1:], "capitalise the subject summary"
             ),
         )
-    full = f"{area}: {summary}" if area else summary
-    if params.max_length and len(full) > params.max_length:
+    if params.max_length and len(summary) > params.max_length and not revert:
         yield finding(
             patch,
             rule,
-            f"the subject is {len(full)} characters long, over {params.max_length}",
+            f"the subject's summary is {len(summary)} characters long, over {params.max_length}",
             line,
             "subject",
             help="Condense the summary: details belong in the changelog body.",
