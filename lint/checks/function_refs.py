@@ -12,6 +12,13 @@ look like C identifiers rather than English words count (``pattern``, by
 default: with an underscore or a digit), so ``probe`` or ``init`` in prose
 are left alone. A name after ``struct``/``union``/``enum`` is a type.
 
+Not prose, so never judged: pasted kernel output (from a ``WARNING:``,
+``BUG:`` or ``[ 12.345]`` line to the next blank line), compiler
+diagnostics (``file.c:12:3: error:``, ``In function 'f':``), call trace
+entries (``f+0x1a/0x30``), and quoted text (``'f'``, ``"f"``, gcc's
+``‘f’``). A function used as a value (``.fn = f``, ``&f``) is not a call and
+needs no ``()``.
+
 The diff is parsed only when some identifier of the changelog is named in a
 hunk heading (where git writes the enclosing function), which most
 changelogs never trigger.
@@ -28,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.checks.changelog_phrase import prose_lines
+from lint.checks.cp_common import stack_dump_flags
 from lint.checks.finding import finding
 from lint.checks.line_edits import subject_fix, text_line_fix
 from lint.compilecache import compile_regex
@@ -48,7 +56,18 @@ KIND = "function-refs"
 # argument list or a longer word; "struct foo" names a type.
 _WORD = compile_regex(r"[A-Za-z_]\w*")
 _CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
-_NAME = compile_regex(r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )([A-Za-z_]\w*)(?![\w(/])")
+_NAME = compile_regex(
+    r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )(?<!= )(?<!=)([A-Za-z_]\w*)(?![\w(/+])"
+)
+# Quoted text: a name inside quotes is a string, a log line or a symbol, not prose.
+_QUOTED = compile_regex(r"‘[^’]*’|'[^'\s][^']*'|\"[^\"]*\"|`[^`]*`")
+# Lines that are pasted output, not prose: compiler diagnostics, trace entries, logs.
+_PASTED = compile_regex(
+    r"^\S+\.[chS]:\d+(?::\d+)?: |In function [‘'\"`]|\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+"
+    r"|\(\S+\.[chS]:\d+"
+    r"|^\s*(?:RIP|Call Trace|Code|Hardware name|Workqueue):|^\s*\[\s*\d+\.\d+\]"
+    r"|^(?:WARNING|BUG|Oops|kernel BUG|UBSAN|KASAN|general protection fault)\b"
+)
 
 
 @record
@@ -80,10 +99,13 @@ def _heading_names(diff_text: str) -> set[str]:
 
 
 def _bare_names(text: str, params: Params) -> list[str]:
+    if _PASTED.search(text):
+        return []
     judged = params.pattern.compiled.search
+    prose = _QUOTED.sub(" ", text)
     return [
         name
-        for name in dict.fromkeys(m.group(1) for m in _NAME.finditer(text))
+        for name in dict.fromkeys(m.group(1) for m in _NAME.finditer(prose))
         if judged(name) and not name.isupper()
     ]
 
@@ -113,7 +135,12 @@ def check(
         words &= _heading_names(patch.diff_source.text)
         if not words:
             return
-    lines = [(item, _bare_names(item.text, params)) for item in prose_lines(patch.changelog)]
+    pasted = _pasted_output(patch)
+    lines = [
+        (item, _bare_names(item.text, params))
+        for item in prose_lines(patch.changelog)
+        if item.line not in pasted
+    ]
     candidates = {name for _, names in lines for name in names} | set(_bare_names(summary, params))
     candidates &= words
     if not candidates:
@@ -148,6 +175,14 @@ def check(
                 item, _with_parens(item.text, set(named)), "add '()' to function names"
             ),
         )
+
+
+def _pasted_output(patch: Patch) -> set[int]:
+    """Input lines of pasted kernel output (a ``WARNING:`` line up to the next blank one)."""
+    lines = patch.changelog.lines
+    return {
+        item.line for item, inside in zip(lines, stack_dump_flags(lines), strict=True) if inside
+    }
 
 
 def _message(names: list[str]) -> str:
