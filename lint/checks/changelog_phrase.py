@@ -3,7 +3,8 @@
 Maintainers read changelog *prose* for its wording: "This patch ...", "I
 changed ...", "we ...", a "v2: ..." paragraph of version notes. The check
 searches the prose lines of the changelog (above the tag block) for a
-regex and reports each line that matches, once.
+regex. One wording problem is one finding, however often it occurs: at the
+first line, naming how many lines have it and which.
 
 Not prose, so never searched: indented lines (code, logs, backtraces and
 quoted commits are indented by convention), quoted reply lines (``>``), and
@@ -12,7 +13,7 @@ quoted commits are indented by convention), quoted reply lines (``>``), and
 Parameters:
 
 - ``pattern`` (regex, required): what to find.
-- ``message``: the finding; ``{match}`` is replaced by the matched text.
+- ``message``: the finding; ``{match}`` is replaced by the first matched text.
 - ``help``: how to fix it.
 - ``first_line_only`` (default false): only the first line of each
   paragraph counts (for headings such as ``Changes in v3:``).
@@ -69,15 +70,26 @@ def prose_lines(changelog: Changelog, first_line_only: bool = False) -> Iterator
 def check(
     patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
-    """Report each prose line in which ``pattern`` occurs."""
+    """Report the prose lines in which ``pattern`` occurs, as one finding."""
     # One search over the whole message rules out most patches before any line is split.
     if params.pattern.search(patch.mail.message) is None and not params.pattern.pattern.startswith(
         "^"
     ):
         return
+    hits: list[tuple[TextLine, str]] = []
     for item in prose_lines(patch.changelog, params.first_line_only):
         found = params.pattern.search(item.text)
-        if found is None:
-            continue
-        message = params.message.replace("{match}", found.group(0).strip())
-        yield finding(patch, rule, message, item.line, "body", help=params.help)
+        if found is not None:
+            hits.append((item, found.group(0).strip()))
+    if not hits:
+        return
+    first, text = hits[0]
+    message = params.message.replace("{match}", text)
+    if len(hits) > 1:
+        shown = ", ".join(str(item.line) for item, _ in hits[:5])
+        more = ", ..." if len(hits) > 5 else ""
+        message += f" (on {len(hits)} lines: {shown}{more})"
+    lines = ",".join(str(item.line) for item, _ in hits)
+    yield finding(
+        patch, rule, message, first.line, "body", help=params.help, data=(("lines", lines),)
+    )
