@@ -1,7 +1,7 @@
 """How often our own rules fire on landed tip commits, and how often they are right.
 
     .venv/bin/python bench/precision.py                 # firing rates, precision on the dev labels
-    .venv/bin/python bench/precision.py --part held     # the held-aside labels (measure at the end)
+    .venv/bin/python bench/precision.py --part held     # held-aside labels (at the end)
     .venv/bin/python bench/precision.py --part all
     .venv/bin/python bench/precision.py --unlabelled F  # unlabelled findings to F (JSON lines)
 
@@ -13,7 +13,11 @@ a checkpatch name: checkpatch's are measured against checkpatch.pl instead
 A *unit* is one rule on one commit: the rule's warning and error findings there
 (notes are counted apart, never as errors). bench/precision-labels.tsv holds hand labels
 per unit (``yes``: a tip maintainer would agree, at that severity; see
-bench/labelling.md). The labels are split by Commit-ID: a commit whose first eight
+bench/labelling.md), with the input lines of the findings that were judged: when a
+rule's findings on a commit move to other lines, the label no longer applies and the
+unit counts as unlabelled ("changed") until it is labelled again.
+
+The labels are split by Commit-ID: a commit whose first eight
 hex digits are 0 modulo 5 is in the held-aside part, measured only at the end, so
 that the rules are not tuned to it. Precision counts labelled units only; the number
 of unlabelled ones is printed beside it.
@@ -66,18 +70,31 @@ def commits() -> dict[str, Path]:
     return found
 
 
-def read_labels() -> dict[tuple[str, str], tuple[bool, str]]:
-    labels: dict[tuple[str, str], tuple[bool, str]] = {}
+Label = tuple[bool, str, str]
+"""yes or no, the reason, the judged lines (comma-separated)."""
+
+
+def read_labels() -> dict[tuple[str, str], Label]:
+    labels: dict[tuple[str, str], Label] = {}
     for number, row in enumerate(LABELS.read_text(encoding="utf-8").splitlines(), 1):
         if not row.strip() or row.startswith("#"):
             continue
-        commit, rule, verdict, reason = row.split("\t", 3)
+        commit, rule, lines, verdict, reason = row.split("\t", 4)
         if verdict not in ("yes", "no"):
             sys.exit(f"{LABELS}:{number}: expected 'yes' or 'no', got {verdict!r}")
         if (commit, rule) in labels:
             sys.exit(f"{LABELS}:{number}: {commit} {rule} is labelled twice")
-        labels[commit, rule] = (verdict == "yes", reason)
+        labels[commit, rule] = (verdict == "yes", reason, lines)
     return labels
+
+
+def lines_of(items: list[Diagnostic]) -> str:
+    """The judged-lines key of a unit: its findings' input lines (and the further lines
+    a finding names, when it stands for several occurrences)."""
+    numbers = {d.location.line for d in items}
+    for item in items:
+        numbers.update(int(n) for n in dict(item.data).get("lines", "").split(",") if n)
+    return ",".join(str(n) for n in sorted(numbers))
 
 
 def lint_all(
@@ -115,6 +132,11 @@ def main() -> int:
     found = commits()
     units, notes = lint_all(found, own)
     labels = read_labels()
+    current = {
+        key: label
+        for key, label in labels.items()
+        if key in units and label[2] == lines_of(units[key])
+    }
     wanted = (lambda commit: True) if args.part == "all" else (lambda c: part(c) == args.part)
     total = len(found)
     print(f"{total} landed commits; labels: {len(labels)} ({args.part} part measured)\n")
@@ -124,20 +146,21 @@ def main() -> int:
     )
     failing = []
     for rule in sorted(own):
-        fired = sorted(commit for commit, name in units if name == rule)
-        yes = sum(1 for c in fired if wanted(c) and labels.get((c, rule), (None,))[0] is True)
-        no = sum(1 for c in fired if wanted(c) and labels.get((c, rule), (None,))[0] is False)
-        unlabelled = sum(1 for c in fired if wanted(c) and (c, rule) not in labels)
+        fired = [c for c, name in sorted(units) if name == rule and wanted(c)]
+        everywhere = sum(1 for _, name in units if name == rule)
+        yes = sum(1 for c in fired if current.get((c, rule), (None,))[0] is True)
+        no = sum(1 for c in fired if current.get((c, rule), (None,))[0] is False)
+        unlabelled = len(fired) - yes - no
         precision = f"{yes / (yes + no):.2f}" if yes + no else "-"
         if yes + no and yes / (yes + no) < TARGET:
             failing.append(rule)
         print(
-            f"{rule:26} {len(fired):6} {len(fired) / total:6.1%} {notes[rule]:6} {yes:4} "
+            f"{rule:26} {everywhere:6} {everywhere / total:6.1%} {notes[rule]:6} {yes:4} "
             f"{no:4} {unlabelled:5}  {precision}"
         )
     everything = [(c, r) for c, r in units if wanted(c)]
-    yes = sum(1 for key in everything if labels.get(key, (None,))[0] is True)
-    no = sum(1 for key in everything if labels.get(key, (None,))[0] is False)
+    yes = sum(1 for key in everything if current.get(key, (None,))[0] is True)
+    no = sum(1 for key in everything if current.get(key, (None,))[0] is False)
     if yes + no:
         print(f"\nall own rules: {yes} yes, {no} no: precision {yes / (yes + no):.2f}")
     errors = sorted(
@@ -154,7 +177,7 @@ def main() -> int:
     if args.unlabelled:
         with args.unlabelled.open("w", encoding="utf-8") as out:
             for (commit, rule), items in sorted(units.items()):
-                if not wanted(commit) or (commit, rule) in labels:
+                if not wanted(commit) or (commit, rule) in current:
                     continue
                 out.write(
                     json.dumps(
@@ -162,6 +185,8 @@ def main() -> int:
                             "commit": commit,
                             "path": str(found[commit]),
                             "rule": rule,
+                            "lines": lines_of(items),
+                            "relabel": (commit, rule) in labels,
                             "severity": max(d.severity for d in items).label,
                             "findings": [f"{d.location.line}: {d.message}" for d in items],
                         }
