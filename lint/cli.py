@@ -200,6 +200,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         lines = [
             f"{rule.id}{alias}",
             f"severity: {rule.severity.label}   kind: {rule.kind}   profile: {rule.profile}",
+            *(f"  {step.severity.label} when it {step.when.describe()}" for step in rule.escalate),
             f"defined in: {rule.path}",
             "",
             rule.summary,
@@ -214,7 +215,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
         (
             r.id,
             r.checkpatch or "-",
-            r.severity.label if r.enabled else f"{r.severity.label} (off)",
+            "/".join(
+                dict.fromkeys([r.severity.label, *(step.severity.label for step in r.escalate)])
+            )
+            + ("" if r.enabled else " (off)"),
             r.profile,
             r.summary,
         )

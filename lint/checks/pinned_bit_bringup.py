@@ -6,9 +6,15 @@ run on that CPU. A patch that changes the pinning machinery, sets, clears or
 tests a pinned bit, changes a pinned feature's setup function, or moves such a
 setup call, in code that runs during secondary-CPU bringup, can open a window
 in which exceptions cannot be delivered (#VC under SEV-ES/SNP, #VE under TDX).
-The finding names the bits, the function, the call path from the bringup
-entry, and the changelog sections a reviewer needs; it is shown even when the
-sections are there, because a reviewer must look.
+
+One finding per patch says what the diff does (:mod:`lint.kernel.changes`), in
+which functions, on which call paths from the bringup entry, the bits
+concerned and the changelog sections a reviewer needs. It is the rule's
+severity (a warning) when a change can open the window and a section is
+missing; otherwise ``settled_severity`` (a note): the changelog already
+carries the sections, or says the patch changes no behaviour, or the change
+cannot open the window. A hook then does not block a patch its author cannot
+improve, and the bot and the explainer still show it.
 
 The kernel facts (pinned bits, machinery, setup functions, known bringup
 calls) are data in ``rules/data/``. With ``--tree`` the pinned mask and the
@@ -17,6 +23,10 @@ call graph come from a kernel tree instead (see :mod:`lint.kernel.tree`).
 Parameters:
 
 - ``facts`` (default ``kernel-facts.toml``): the facts file in ``rules/data/``.
+- ``settled_severity`` (default ``note``): see above.
+- ``fix_condition`` (default ``fix``): the named condition of
+  ``rules/data/conditions.toml`` that tells a fix; only a fix is asked for
+  ``== Problem ==`` and ``== Fix ==``.
 """
 
 from __future__ import annotations
