@@ -26,8 +26,8 @@ Clear it only after the IPI.
 Reviewed-by: Ines Duarte <ines.duarte@example.com>
 Signed-off-by: Mira Okafor <mira.okafor@example.org>
 Reported-and-tested-by: Tariq Bello <tariq.bello@example.net>
+Link: http://lkml.kernel.org/r/20260220101010.4242-1-tariq.bello@example.net
 Cc: stable@vger.kernel.org [6.9+]
-Link: http://lkml.kernel.org/r/20260225091500.1-1-mira.okafor@example.org
 ---
  arch/x86/kernel/apic/vector.c | 1 -
  1 file changed, 1 deletion(-)
@@ -60,7 +60,7 @@ Signed-off-by: Mira Okafor <mira.okafor@example.org>
 Tested-by: Tariq Bello <tariq.bello@example.net>
 Reviewed-by: Ines Duarte <ines.duarte@example.com>
 Cc: stable@vger.kernel.org # 6.9+
-Link: https://lore.kernel.org/r/20260225091500.1-1-mira.okafor@example.org
+Link: https://lore.kernel.org/r/20260220101010.4242-1-tariq.bello@example.net
 ---
 """
 

@@ -16,11 +16,17 @@ Parameters (data, so another tree can state its own order):
   tag belongs to it and takes its place (``co-developed-by>signed-off-by``:
   the co-author's sign-off; ``reported-by>closes``: the report of that
   reporter).
-
-- ``applier`` (default false): leave out what a maintainer appends when
-  applying: the trailing ``Signed-off-by`` of someone other than the
-  author, and the ``Link:`` tags around it. A landed commit carries them
-  wherever the maintainer's tools put them; they are not the author's order.
+- ``author_part`` (default false): on a commit as applied, judge only the
+  tags the author orders. A patch is taken as applied when a handler signed
+  off after the author, or a ``Link:`` after the author's sign-off points at
+  the patch's own posting (``patch.msgid.link``, or a message id that ends
+  with the author's address), as maintainers' tools add it. Then what
+  follows the author's sign-off was collected and appended by others
+  (review tags as they arrived, handlers' sign-offs, ``Cc:``, that
+  ``Link:``), in the order their tools write it. On any patch, review tags
+  collected from an earlier version may sit right above the author's
+  sign-off, where tools such as b4 put them.
+- ``collected``: the tags collected from reviewers (lowercase keys).
 
 Tags not in ``order`` stay attached to the tag above them. One finding per
 patch, at the first tag out of place, with the reordered block as its fix.
@@ -52,8 +58,10 @@ class Params:
     """Tag keys (lowercase), earliest first."""
     pairs: tuple[str, ...] = ()
     """``"first>second"``: ``second`` directly after ``first`` shares its place."""
-    applier: bool = False
-    """Leave out the tags a maintainer appends when applying (see the module docstring)."""
+    author_part: bool = False
+    """Judge only the tags the author orders (see the module docstring)."""
+    collected: tuple[str, ...] = ()
+    """Lowercase keys of tags collected from reviewers (Tested-by, Reviewed-by, Acked-by)."""
 
 
 def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:
@@ -78,9 +86,10 @@ def check(
     patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
 ) -> Iterator[Diagnostic]:
     """Report the first tag that comes after a tag it should precede."""
-    trailers = patch.changelog.trailers
-    if params.applier:
-        trailers = trailers[: _applied_from(trailers, patch.mail.author_email)]
+    block = patch.changelog.trailers
+    trailers = block
+    if params.author_part:
+        trailers = _authors_part(block, patch.mail.author_email, params.collected)
     if len(trailers) < 2:
         return
     places = ranks(trailers, params)
@@ -95,34 +104,49 @@ def check(
                 trailer.line,
                 "trailer",
                 help="Tag order: " + ", ".join(_display(keys) for keys in params.order) + ".",
-                fix=_reorder_fix(trailers, places),
+                # The fix writes the whole block in the documented order.
+                fix=_reorder_fix(block, ranks(block, params)),
             )
             return
         if rank > places[highest]:
             highest = number
 
 
-def _applied_from(trailers: tuple[Trailer, ...], author: str) -> int:
-    """Where the maintainer's apply-time tags start (``len(trailers)`` when there are none).
-
-    From the end: ``Link:`` tags, then the ``Signed-off-by`` lines of people
-    other than the author (the maintainers who applied and passed it on).
-    """
-    end = len(trailers)
+def _authors_part(
+    trailers: tuple[Trailer, ...], author: str, collected: tuple[str, ...]
+) -> tuple[Trailer, ...]:
+    """The tags to judge (see ``author_part`` in the module docstring)."""
+    email = author.lower()
+    signed = [
+        number
+        for number, trailer in enumerate(trailers)
+        if trailer.key.lower() == "signed-off-by" and trailer.email.lower() == email
+    ]
+    if not email or not signed:
+        return trailers
+    end = signed[-1]
     start = end
-    seen_sign_off = False
-    for number in range(end - 1, -1, -1):
-        trailer = trailers[number]
-        key = trailer.key.lower()
-        if key == "link":
-            start = number
-            continue
-        if key == "signed-off-by" and trailer.email.lower() != author.lower():
-            start = number
-            seen_sign_off = True
-            continue
-        break
-    return start if seen_sign_off else end
+    while start > 0 and trailers[start - 1].key.lower() in collected:
+        start -= 1
+    handled = any(
+        trailer.key.lower() == "signed-off-by" and trailer.email.lower() != email
+        for trailer in trailers[end + 1 :]
+    )
+    if handled or any(_links_itself(trailer, email) for trailer in trailers[end + 1 :]):
+        return trailers[:start] + trailers[end : end + 1]
+    return trailers[:start] + trailers[end:]
+
+
+def _links_itself(trailer: Trailer, author: str) -> bool:
+    """A ``Link:`` to the patch's own posting: what a maintainer's tools add on applying.
+
+    patch.msgid.link exists for that; otherwise the message id ``git send-email``
+    made for the author's mail ends with the author's address.
+    """
+    if trailer.key.lower() != "link":
+        return False
+    value = trailer.value.lower().replace("%40", "@")
+    return "patch.msgid.link/" in value or (bool(author) and author in value)
 
 
 def _display(keys: str) -> str:
