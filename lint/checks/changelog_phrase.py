@@ -7,8 +7,8 @@ regex. One wording problem is one finding, however often it occurs: at the
 first line, naming how many lines have it and which.
 
 Not prose, so never searched: indented lines (code, logs, backtraces and
-quoted commits are indented by convention), quoted reply lines (``>``), and
-``== Heading ==`` lines.
+quoted commits are indented by convention), quoted reply lines (``>``),
+``== Heading ==`` lines, and quoted text within a line.
 
 Parameters:
 
@@ -17,6 +17,11 @@ Parameters:
 - ``help``: how to fix it.
 - ``first_line_only`` (default false): only the first line of each
   paragraph counts (for headings such as ``Changes in v3:``).
+- ``unless`` (regex, default none): a line where this matches at one of the
+  matches is not reported: "Let's look at this scenario" introduces an
+  explanation, "we didn't notice" tells history; neither narrates the change.
+- ``skip_questions`` (default false): lines ending in ``?`` are not judged
+  (a question asks, it does not narrate).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.checks.finding import finding
+from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
 from lint.regex import Regex
@@ -37,6 +43,10 @@ if TYPE_CHECKING:
 
 KIND = "changelog-phrase"
 
+# A quotation: '...', "..." or `...` opened and closed at word boundaries (so that
+# the apostrophes of "Let's" or "don't" quote nothing).
+_QUOTED = compile_regex(r"(?<!\w)'[^'\n]+'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`")
+
 
 @record
 class Params:
@@ -49,6 +59,10 @@ class Params:
     help: str = ""
     first_line_only: bool = False
     """Only the first line of a paragraph is searched."""
+    unless: Regex = Regex("")
+    """A line where this matches at one of the matches is not reported ("" = none)."""
+    skip_questions: bool = False
+    """Lines ending in ``?`` are not judged."""
 
 
 def prose_lines(changelog: Changelog, first_line_only: bool = False) -> Iterator[TextLine]:
@@ -77,10 +91,18 @@ def check(
     ):
         return
     hits: list[tuple[TextLine, str]] = []
+    unless = params.unless if params.unless.pattern else None
     for item in prose_lines(patch.changelog, params.first_line_only):
-        found = params.pattern.search(item.text)
-        if found is not None:
-            hits.append((item, found.group(0).strip()))
+        if params.skip_questions and item.text.rstrip().endswith("?"):
+            continue
+        # Quoted words are quoted, not written: 'This patch adds' in a discussion of them.
+        text = _QUOTED.sub(lambda m: " " * len(m.group(0)), item.text)
+        matches = list(params.pattern.finditer(text))
+        if not matches:
+            continue
+        if unless is not None and any(unless.match(text, m.start()) for m in matches):
+            continue  # the line is a lead-in, a history note or a scope note
+        hits.append((item, matches[0].group(0).strip()))
     if not hits:
         return
     first, text = hits[0]
