@@ -17,7 +17,9 @@ Not prose, so never judged: pasted kernel output (from a ``WARNING:``,
 diagnostics (``file.c:12:3: error:``, ``In function 'f':``), call trace
 entries (``f+0x1a/0x30``), and quoted text (``'f'``, ``"f"``, gcc's
 ``‘f’``). A function used as a value (``.fn = f``, ``&f``) is not a call and
-needs no ``()``.
+needs no ``()``; neither does a name the diff also uses as a variable, member
+or symbol, nor one the author writes as ``name()`` elsewhere (the bare name
+then means something else: "the relocate_kernel page").
 
 The diff is parsed only when some identifier of the changelog is named in a
 hunk heading (where git writes the enclosing function), which most
@@ -146,6 +148,10 @@ def check(
     if not candidates:
         return
     functions = set(patch.diff.functions) & candidates
+    functions -= _also_values(patch, functions)
+    # An author who writes name() elsewhere knows it is a function: a bare
+    # "name" then means something else ("the relocate_kernel page").
+    functions -= _written_as_calls(f"{summary}\n{patch.mail.message}", functions)
     if not functions:
         return
     in_subject = sorted(n for n in _bare_names(summary, params) if n in functions)
@@ -175,6 +181,26 @@ def check(
                 item, _with_parens(item.text, set(named)), "add '()' to function names"
             ),
         )
+
+
+def _also_values(patch: Patch, names: set[str]) -> set[str]:
+    """Names the diff also uses as something other than a call: a per-CPU variable or
+    struct member of the same name (or named after it), an asm symbol, a pointer
+    (``.fn = name``). The changelog may mean that thing; it is left alone."""
+    diff = patch.diff
+    text = f"{diff.added_text}\n{diff.removed_text}"
+    found = set()
+    for name in names:
+        # name itself, or a variable named after it (cpu_current_top_of_stack
+        # for current_top_of_stack()), used other than as a call.
+        if compile_regex(rf"\b(?:\w+_)?{name}(?:_\w+)?\b(?!\s*\()").search(text):
+            found.add(name)
+    return found
+
+
+def _written_as_calls(text: str, names: set[str]) -> set[str]:
+    """The names ``text`` writes as ``name()`` somewhere."""
+    return {name for name in names if f"{name}()" in text}
 
 
 def _pasted_output(patch: Patch) -> set[int]:
