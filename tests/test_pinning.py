@@ -204,3 +204,66 @@ def test_a_tree_places_lines_only_when_it_holds_the_patch_s_pre_image(
     patch = next(read_patches([RawMail(LABEL_HUNK.encode(), "t")]))
     found = analyse(patch, tree_view)
     assert [f.function for f in found] == (["setup_umip"] if placed else [])
+
+
+# Each claim a pinned-bit-bringup message can make, with a case where it is made and
+# a case of the same shape where it must not be (tests/test_cases.py checks that a
+# pass- case gives no finding at all).
+CLAIMS = {
+    "adds X86_CR4_FRED to the pinned CR4 mask": ("pin-fred-in-mask", "mask-rewrapped"),
+    "removes X86_CR4_FRED from the pinned CR4 mask": ("unpin-fred-from-mask", "mask-rewrapped"),
+    "changes how the pinned bits are applied in cr4_init()": (
+        "cr4-init-defer-pinning",
+        "machinery-comment",
+    ),
+    "changes the CR4 pinning check in native_write_cr4()": (
+        "native-write-cr4-check",
+        "cr4-write-caller",
+    ),
+    "changes the message of the CR4 pinning check": (
+        "native-write-cr4-warning",
+        "machinery-comment",
+    ),
+    "uses the cr_pinning static key (cr_pinning) in cpu_init()": (
+        "uses-pinning-key",
+        "pinning-key-in-comment",
+    ),
+    "sets pinned bit X86_CR4_UMIP in identify_cpu()": ("identify-cpu-umip", "boot-cpu-only"),
+    "clears pinned bit X86_CR4_SMAP in setup_smap()": ("clears-smap", "pge-flush"),
+    "no longer clears pinned bit X86_CR4_UMIP": ("stops-clearing-umip", "pge-flush"),
+    "no longer sets pinned bit X86_CR4_FSGSBASE": (
+        "no-functional-change-note",
+        "reindented-bit-line",
+    ),
+    "moves the line that sets pinned bit X86_CR4_FSGSBASE within": (
+        "move-fsgsbase-line",
+        "reindented-bit-line",
+    ),
+    "moves the call to cpu_init_fred_exceptions(), which sets up FRED, from": (
+        "move-fred-init-earlier",
+        "rename-setup-function",
+    ),
+    "removes the call to cpu_init_fred_exceptions(), which sets up FRED, from": (
+        "remove-fred-setup-call",
+        "rename-setup-function",
+    ),
+    "changes the setup of FRED in cpu_init_fred_exceptions()": (
+        "fred-setup-change",
+        "before-fred-was-pinned",
+    ),
+    "moves console output (pr_info()) within cpu_init_fred_exceptions()": (
+        "fred-message-with-sections",
+        "smap-message-moved",
+    ),
+    "the changelog has '== CR Pinning Background ==', '== FRED Background =='": (
+        "fred-message-with-sections",
+        "fred-hwexc-vc",
+    ),
+}
+
+
+@pytest.mark.parametrize("claim", sorted(CLAIMS))
+def test_every_claim_has_a_failing_and_a_passing_case(claim: str) -> None:
+    failing, passing = CLAIMS[claim]
+    assert claim in (CASES / f"fail-{failing}.expected").read_text()
+    assert (CASES / f"pass-{passing}.patch").is_file()

@@ -183,6 +183,7 @@ def classify(
             verb = "moves the call to"
         else:
             verb = "adds a call to" if line.added else "removes the call to"
+            where = where if line.added else f"from {function}()"
         what = f"{verb} {called}(), {how} {features}, {where}"
         return Reason("setup-call", what, bits, function, function, line.line, _hazard(view, bits))
     own = tuple(bit for bit in pinned if function in _dedicated_setup(view, bit))
