@@ -59,6 +59,14 @@ class Named:
     position and detail of the inner condition are added in parentheses."""
 
     def matches(self, patch: Patch) -> Trigger | None:
+        # Several rules use one named condition: answer it once per patch.
+        memo: dict[str, Trigger | None] = patch._views.setdefault("named", {})  # type: ignore[assignment]
+        if self.name in memo:
+            return memo[self.name]
+        found = memo[self.name] = self._matches(patch)
+        return found
+
+    def _matches(self, patch: Patch) -> Trigger | None:
         inner = self.part.matches(patch)
         if inner is None or not self.reason:
             return inner
@@ -158,7 +166,7 @@ class TouchesTopic:
     def matches(self, patch: Patch) -> Trigger | None:
         if not patch.has_diff:
             return None
-        touched = touched_topics(patch, self.vocabulary.topics, self.vocabulary.nature)
+        touched = touched_topics(patch, self.vocabulary.topics, self.vocabulary.nature, self.topics)
         for topic in self.topics:
             touch = touched.get(topic.id)
             if touch is not None:

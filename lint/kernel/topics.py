@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 from lint import datafile
 from lint.config import read_toml
@@ -59,6 +60,8 @@ class TopicBook:
 
     topics: tuple[Topic, ...]
     path: str = ""
+    scope: tuple[str, ...] = ()
+    """Path prefixes a changed file must be under to touch any topic (``arch/x86/``)."""
 
     def get(self, topic_id: str) -> Topic | None:
         """The topic called ``topic_id``."""
@@ -82,7 +85,8 @@ def load_topics(path: StrPath) -> TopicBook:
     """Read and check ``topics.toml``."""
     path = where = os.fspath(path)
     table = read_toml(path)
-    datafile.only(table, {"topic"}, where, "")
+    datafile.only(table, {"topic", "scope"}, where, "")
+    scope = datafile.strings(table, "scope", where, "", optional=True)
     topics: list[Topic] = []
     for item in datafile.tables(table, "topic", where, ""):
         datafile.only(item, _KEYS, where, "topic.")
@@ -113,7 +117,7 @@ def load_topics(path: StrPath) -> TopicBook:
     for topic_id in ids:
         if ids.count(topic_id) > 1:
             raise InputError(where, f"topic '{topic_id}' is defined twice")
-    return TopicBook(tuple(topics), path)
+    return TopicBook(tuple(topics), path, scope)
 
 
 def _literals(
@@ -134,31 +138,61 @@ def _literals(
     return frozenset(texts)
 
 
-def touched_topics(patch: Patch, book: TopicBook, vocabulary: NatureVocabulary) -> dict[str, Touch]:
-    """Each topic ``patch`` touches through its behavioural lines, by topic id.
+def touched_topics(
+    patch: Patch,
+    book: TopicBook,
+    vocabulary: NatureVocabulary,
+    wanted: Iterable[Topic] | None = None,
+) -> dict[str, Touch]:
+    """The topics of ``wanted`` (default: all) that ``patch`` touches, by topic id.
 
-    Computed once per patch; a diff that holds none of any topic's texts is
-    ruled out without being analysed.
+    Each topic's answer is computed once per patch, and only when asked: most
+    patches are ruled out by the topic's own texts (not in the diff at all),
+    then by the parsed diff (not in a changed file of the topic, a changed line
+    of its functions, or a changed line naming its symbols); only those left
+    need the analysis of what is behaviour.
     """
     views = patch._views
-    found = views.get("topics.touched")
-    if found is not None:
-        return found  # type: ignore[return-value]
-    touches: dict[str, Touch] = {}
-    candidates = [
-        topic
-        for topic in book.topics
-        if not topic.literals or patch.diff_may_contain_any(topic.literals)
-    ]
-    if candidates and patch.has_diff:
-        for code in diff_nature(patch, vocabulary).code:
-            for topic in candidates:
-                if topic.id not in touches:
-                    how = _how(topic, code)
-                    if how:
-                        touches[topic.id] = Touch(topic, code, how)
-    views["topics.touched"] = touches
-    return touches
+    known: dict[str, Touch | None] = views.setdefault("topics.touched", {})  # type: ignore[assignment]
+    asked = tuple(book.topics if wanted is None else wanted)
+    unknown = [topic for topic in asked if topic.id not in known]
+    if unknown:
+        if book.scope and not patch.diff_may_contain_any(frozenset(book.scope)):
+            possible = []
+        else:
+            possible = [
+                topic
+                for topic in unknown
+                if (not topic.literals or patch.diff_may_contain_any(topic.literals))
+                and patch.has_diff
+                and _possible(topic, patch, book.scope)
+            ]
+        for topic in unknown:
+            known[topic.id] = None
+        if possible:
+            for code in diff_nature(patch, vocabulary).code:
+                if book.scope and not code.file.path.startswith(book.scope):
+                    continue
+                for topic in possible:
+                    if known[topic.id] is None:
+                        how = _how(topic, code)
+                        if how:
+                            known[topic.id] = Touch(topic, code, how)
+    return {topic.id: touch for topic in asked if (touch := known[topic.id]) is not None}
+
+
+def _possible(topic: Topic, patch: Patch, scope: tuple[str, ...]) -> bool:
+    diff = patch.diff
+    if scope and not any(changed.path.startswith(scope) for changed in diff.files):
+        return False
+    for changed in diff.files:
+        for name in (changed.new_path, changed.old_path):
+            if name and any(pattern.fullmatch(name) for pattern in topic.paths):
+                return True
+    if not topic.functions.isdisjoint(diff.functions):
+        return True
+    changed_text = f"{diff.added_text}\n{diff.removed_text}"
+    return any(symbol.search(changed_text) for symbol in topic.symbols)
 
 
 def _how(topic: Topic, code: CodeLine) -> str:
