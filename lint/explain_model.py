@@ -326,6 +326,15 @@ def _changes(m: MessageSummary) -> PatchChanges:
 
 def _pinning_sentence(data: dict[str, str]) -> str:
     bits = data.get("bits", "pinned bits")
+    if data.get("changes"):
+        # What the diff does, as the finding words it (one finding per patch).
+        path = f" ({data['path']})" if data.get("path") else ""
+        tree = f" Facts: {data['tree']}." if data.get("tree") else ""
+        return (
+            f"The patch {data['changes']} on the secondary-CPU bringup path{path}, where CR "
+            f"pinning is already enforced: the pinned bits {bits} are set before their "
+            f"features are set up.{tree}"
+        )
     function = data.get("function", "")
     where = f" in {function}()" if function else ""
     file = f" ({data['file']})" if data.get("file") else ""

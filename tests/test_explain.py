@@ -192,3 +192,17 @@ def test_hostile_text_is_escaped_in_markdown() -> None:
     assert re.search(r"(?<!\\)<(script|img|div|a |b>)", prose) is None
     assert "\\[click me\\](javascript:" in md
     assert md_escape("<b>") == "\\<b\\>"
+
+
+def test_pinned_bit_reasoning_says_what_the_patch_does() -> None:
+    """The explainer words the pinned-bit finding as the finding does: the change itself,
+    its bringup path and where the facts come from."""
+    ruleset = load_ruleset(Config()).select(only=["pinned-bit-bringup"])
+    (thread,) = explain(THREADS["thread"][:1], ruleset).threads
+    (changes,) = thread.changes
+    (reason,) = changes.pinning
+    assert reason.startswith(
+        "The patch changes how the pinned bits are applied in cr4_init() on the secondary-CPU"
+        " bringup path (start_secondary → cr4_init), where CR pinning is already enforced"
+    )
+    assert "Facts: rulebook kernel-facts.toml, mainline as of March 2026" in reason
