@@ -16,17 +16,18 @@ Parameters (data, so another tree can state its own order):
   tag belongs to it and takes its place (``co-developed-by>signed-off-by``:
   the co-author's sign-off; ``reported-by>closes``: the report of that
   reporter).
-- ``author_part`` (default false): on a commit as applied, judge only the
-  tags the author orders. A patch is taken as applied when a handler signed
-  off after the author, or a ``Link:`` after the author's sign-off points at
-  the patch's own posting (``patch.msgid.link``, or a message id that ends
-  with the author's address), as maintainers' tools add it. Then what
-  follows the author's sign-off was collected and appended by others
-  (review tags as they arrived, handlers' sign-offs, ``Cc:``, that
-  ``Link:``), in the order their tools write it. On any patch, review tags
+- ``author_part`` (default false): judge only what the author orders. A
+  commit as applied (a handler signed off after the author, or a ``Link:``
+  after the author's sign-off points at the patch's own posting:
+  ``patch.msgid.link``, or a message id that ends with the author's address)
+  is not judged at all: maintainers' tools write the block as it stands,
+  appending collected tags and re-sorting the author's own (``Closes:`` first
+  for some maintainers, last for others). On a patch as sent, review tags
   collected from an earlier version may sit right above the author's
   sign-off, where tools such as b4 put them.
 - ``collected``: the tags collected from reviewers (lowercase keys).
+- ``floating``: tags whose place is not judged: the tip maintainers' own
+  commits put ``Closes:`` first, after ``Fixes:``, or last, each in their way.
 
 Tags not in ``order`` stay attached to the tag above them. One finding per
 patch, at the first tag out of place, with the reordered block as its fix.
@@ -62,6 +63,8 @@ class Params:
     """Judge only the tags the author orders (see the module docstring)."""
     collected: tuple[str, ...] = ()
     """Lowercase keys of tags collected from reviewers (Tested-by, Reviewed-by, Acked-by)."""
+    floating: tuple[str, ...] = ()
+    """Lowercase keys of tags whose place is not judged (tip maintainers disagree on it)."""
 
 
 def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:
@@ -92,6 +95,10 @@ def check(
         trailers = _authors_part(block, patch.mail.author_email, params.collected)
     if len(trailers) < 2:
         return
+    if params.floating:
+        trailers = tuple(t for t in trailers if t.key.lower() not in params.floating)
+        if len(trailers) < 2:
+            return
     places = ranks(trailers, params)
     highest = 0
     for number, rank in enumerate(places):
@@ -133,7 +140,10 @@ def _authors_part(
         for trailer in trailers[end + 1 :]
     )
     if handled or any(_links_itself(trailer, email) for trailer in trailers[end + 1 :]):
-        return trailers[:start] + trailers[end : end + 1]
+        # Applied: the maintainer's tools wrote the block as it stands, often
+        # re-sorting the author's own tags too (Closes first, or last). Nothing
+        # in it can be held against the author.
+        return ()
     return trailers[:start] + trailers[end:]
 
 
