@@ -107,7 +107,7 @@ def patchlens_lint(path: Path) -> int:
     from lint.pipeline import DecodeOptions
     from lint.ruleset import load_ruleset
     from lint.runner import LintJob, lint_mails
-    from lint.sources import open_input
+    from lint.sources.inputs import open_input
 
     config = load_config(None, ROOT)
     job = LintJob(load_ruleset(config), CheckContext(), DecodeOptions())

@@ -39,7 +39,7 @@ def _open_inputs(specs: Sequence[str], directory: Path | None) -> Iterator[RawMa
     """Every mail of every input, in order; each input is opened (and so checked) up front."""
     from itertools import chain
 
-    from lint.sources import open_input
+    from lint.sources.inputs import open_input
 
     opened = []
     for spec in specs:
@@ -82,7 +82,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     config, ruleset = _load(args)
     ruleset = ruleset.select(_split_ids(args.types), _split_ids(args.ignore))
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.WARNING)
-    from lint.commits import resolver_for
+    from lint.sources.commits import resolver_for
 
     # Fixes: and commit references resolve against -C DIR or the kernel tree we run in.
     commits = resolver_for(args.directory, Path.cwd())
@@ -160,9 +160,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.fix)."""
-    from lint.commits import resolver_for
     from lint.engine import CheckContext
     from lint.fix import fix_file, fix_inputs, output_path
+    from lint.sources.commits import resolver_for
 
     config, ruleset = _load(args)
     ruleset = ruleset.select(_split_ids(args.types))

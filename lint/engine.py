@@ -31,10 +31,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from lint.commits import CommitResolver
     from lint.kernel.pinning import PinningView
     from lint.model import Patch
     from lint.ruleset import Ruleset
+    from lint.sources.commits import CommitResolver
 
 
 @record

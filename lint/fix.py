@@ -152,7 +152,7 @@ def _single_patch(path: Path, data: bytes, decode: DecodeOptions) -> Patch:
     from io import BytesIO
 
     from lint.pipeline import read_patches
-    from lint.sources import from_mbox
+    from lint.sources.inputs import from_mbox
 
     raws = list(from_mbox(BytesIO(data), str(path)))
     if len(raws) != 1:

@@ -18,7 +18,7 @@ from lint.errors import InputError
 from lint.pipeline import DecodeOptions
 from lint.ruleset import load_ruleset
 from lint.runner import LintJob, report_patch
-from lint.sources import open_input
+from lint.sources.inputs import open_input
 
 ROOT = Path(__file__).resolve().parents[1]
 

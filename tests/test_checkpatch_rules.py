@@ -12,13 +12,13 @@ from lint.checks.cp_common import Email, format_email, parse_email, same_email_a
 from lint.checks.cp_repeated import repeated_words
 from lint.checks.cp_spelling import _Index, find_typos
 from lint.cli import main
-from lint.commits import CommitResolver
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
 from lint.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import Ruleset, load_ruleset
+from lint.sources.commits import CommitResolver
 from lint.spelling import Dictionary, choose_dictionary, read_dictionary
 
 CP_TYPES = [

@@ -121,7 +121,7 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     from lint.report import json as json_report
     from lint.ruleset import load_ruleset
     from lint.runner import LintJob, lint_mails
-    from lint.sources import open_input
+    from lint.sources.inputs import open_input
     from lint.thread_pass import ThreadPass
 
     sys.path.insert(0, str(ROOT / "bench"))

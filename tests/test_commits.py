@@ -1,4 +1,4 @@
-"""lint.commits and the commit-refs rule against a real git repository built in tmp_path."""
+"""lint.sources.commits and the commit-refs rule against a real git repository built in tmp_path."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lint.cli import main
-from lint.commits import CommitResolver, Status, find_kernel_tree, resolver_for, subject_of
+from lint.sources.commits import CommitResolver, Status, find_kernel_tree, resolver_for, subject_of
 
 SUBJECT = "x86/apic: Move the cleanup into a timer"
 

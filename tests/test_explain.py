@@ -16,7 +16,7 @@ from lint.explain import FORMATS, Explainer, changelog_sections, explain_mails, 
 from lint.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import Ruleset, load_ruleset
-from lint.sources import open_input
+from lint.sources.inputs import open_input
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -15,7 +15,7 @@ import pytest
 from lint.config import Config
 from lint.explain import explain_mails, render
 from lint.ruleset import load_ruleset
-from lint.sources import open_input
+from lint.sources.inputs import open_input
 from tests.test_explain import GOLDEN_RULES, THREADS, hostile_explainer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

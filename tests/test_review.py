@@ -21,7 +21,7 @@ from lint.pipeline import DecodeOptions, read_patches
 from lint.review import parse_review
 from lint.ruleset import load_ruleset
 from lint.runner import LintJob, lint_mails
-from lint.sources import open_input
+from lint.sources.inputs import open_input
 from lint.thread import group_threads, summarize
 from lint.thread_pass import ThreadPass, is_thread_candidate
 

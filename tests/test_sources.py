@@ -1,4 +1,4 @@
-"""Tests for lint.sources: splitting mboxes, folders, maildirs and stdin."""
+"""Tests for lint.sources.inputs: splitting mboxes, folders, maildirs and stdin."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lint.errors import InputError
 from lint.model import RawMail
-from lint.sources import (
+from lint.sources.inputs import (
     from_directory,
     from_file,
     from_maildir,

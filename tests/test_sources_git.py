@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lint.errors import InputError
-from lint.sources import from_directory, from_git, open_input
+from lint.sources.inputs import from_directory, from_git, open_input
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -247,7 +247,7 @@ def test_format_patch_folder_with_cover_letter(repo: Path, tmp_path: Path) -> No
 
 
 def test_import_does_not_load_gitpython() -> None:
-    code = "import sys, lint.sources; print('git' in sys.modules)"
+    code = "import sys, lint.sources.inputs; print('git' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=root, check=True, capture_output=True, text=True

@@ -8,7 +8,7 @@ import pytest
 
 from lint.model import RawMail
 from lint.pipeline import read_patches
-from lint.sources import open_input
+from lint.sources.inputs import open_input
 from lint.thread import Thread, group_threads, lore_link, summarize
 
 ROOT = Path(__file__).resolve().parents[1]

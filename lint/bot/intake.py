@@ -227,7 +227,7 @@ def _line_texts(patch: Patch) -> dict[int, str]:
 
 def new_mail(maildir: Path) -> list[Path]:
     """Unclaimed files of ``maildir/new`` in delivery order (dotfiles are not mail)."""
-    from lint.sources import natural_key
+    from lint.sources.inputs import natural_key
 
     folder = maildir / "new"
     try:
@@ -243,7 +243,7 @@ def read_mail_file(path: Path) -> bytes:
     Raises :class:`InputError` for a file that is empty or is not mail; the
     caller records that as a failed mail.
     """
-    from lint.sources import split_stream
+    from lint.sources.inputs import split_stream
 
     with path.open("rb") as stream:
         for message in split_stream(stream, str(path), split=False):

@@ -20,7 +20,7 @@ reported: the same commit quoted with two different subjects.
 
 No parameters.
 
-Ids are looked up through :class:`lint.commits.CommitResolver`, once per
+Ids are looked up through :class:`lint.sources.commits.CommitResolver`, once per
 run each.
 """
 
@@ -36,11 +36,11 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.commits import CommitResolver, Resolution
     from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.model import Patch
     from lint.ruleset import RuleSpec
+    from lint.sources.commits import CommitResolver, Resolution
 
 KIND = "commit-refs"
 
@@ -164,7 +164,7 @@ def _unknown(
     resolution: Resolution,
     resolver: CommitResolver,
 ) -> Diagnostic:
-    from lint.commits import Status
+    from lint.sources.commits import Status
 
     why = {
         Status.AMBIGUOUS: "is ambiguous in",

@@ -48,11 +48,11 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.commits import CommitResolver
     from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.model import Patch, TextLine
     from lint.ruleset import RuleSpec
+    from lint.sources.commits import CommitResolver
 
 KIND = "cp-commit-ref"
 TYPES = frozenset({"BAD_FIXES_TAG", "GIT_COMMIT_ID", "UNKNOWN_COMMIT_ID", "MISSING_FIXES_TAG"})

@@ -1,7 +1,7 @@
 """Commits of a git repository as the mails ``git format-patch`` would send.
 
 This is the only module that uses GitPython, and it imports it inside the
-functions: ``import lint.sources`` stays cheap for a git hook that only
+functions: ``import lint.sources.inputs`` stays cheap for a git hook that only
 reads a mail file.
 
 A whole range is rendered by ONE ``git format-patch --stdout`` process whose
@@ -21,7 +21,7 @@ from pathlib import Path
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.model import RawMail
-from lint.sources import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
+from lint.sources.inputs import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ _CONFIG = ("format.forceInBodyFrom=false", "format.notes=false")
 _FORMAT_PATCH = (
     "--stdout",
     # mboxrd quotes ">*From " lines of the changelog, so that a changelog line
-    # that looks like a separator cannot split a commit in two; lint.sources
+    # that looks like a separator cannot split a commit in two; lint.sources.inputs
     # removes the quoting again.
     "--pretty=mboxrd",
     "--no-signature",

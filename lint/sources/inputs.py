@@ -441,9 +441,9 @@ def from_git(
 
     ``A..B`` is a range, a single revision is that one commit.  Commits come
     oldest first, named ``Commit <sha12> ("subject")``.  See
-    :mod:`lint.sources_git`; GitPython is only imported when this runs.
+    :mod:`lint.sources.git`; GitPython is only imported when this runs.
     """
-    from lint import sources_git
+    from lint.sources import git as sources_git
 
     return sources_git.from_git(rev_range, repo_dir, max_message_bytes=max_message_bytes)
 
@@ -483,6 +483,6 @@ def open_input(
         return from_directory(path, spec, max_message_bytes=max_message_bytes, keep_cr=keep_cr)
     if exists:
         return from_file(path, spec, max_message_bytes=max_message_bytes, keep_cr=keep_cr)
-    from lint import sources_git
+    from lint.sources import git as sources_git
 
     return sources_git.open_revisions(spec, git_dir, max_message_bytes=max_message_bytes)
