@@ -1,7 +1,7 @@
 """The model every stage shares: frozen records of one patch mail.
 
 The pipeline runs one way: a source yields :class:`RawMail` (bytes plus where
-they came from), :mod:`lint.mail` decodes them with ``git mailinfo``'s
+they came from), :mod:`lint.mail.decode` decodes them with ``git mailinfo``'s
 semantics into :class:`DecodedMail`, and :mod:`lint.patch` analyses that into
 a :class:`Patch` (subject, changelog, notes, diff).  Nothing here is mutated
 after it is built.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from lint.mail import decode
+from lint.mail.decode import decode
+from lint.mail.sanity import check_decoded, check_raw
 from lint.model import Patch, RawMail
 from lint.patch import analyse
 from lint.record import record
-from lint.sanity import check_decoded, check_raw
 
 
 @record

@@ -3,7 +3,7 @@
 git is the oracle: each mail is run through ``git -c core.quotepath=off mailinfo
 msg patch`` in a temporary directory (LC_ALL=C, no user or system config, so
 ``i18n.commitEncoding`` keeps its default) and the fields it prints/writes are
-compared with :func:`lint.mail.decode`.  The agreement rate per field is printed.
+compared with :func:`lint.mail.decode.decode`.  The agreement rate per field is printed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.mail import decode
+from lint.mail.decode import decode
 from lint.model import RawMail
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -1,4 +1,4 @@
-"""Unit tests of lint.mail.decode on mails written here, one feature at a time.
+"""Unit tests of lint.mail.decode.decode on mails written here, one feature at a time.
 
 Expected values are written by hand from git's documented behaviour and were
 cross-checked once against ``git mailinfo`` 2.39.
@@ -10,7 +10,7 @@ import base64
 
 import pytest
 
-from lint.mail import clean_subject, decode
+from lint.mail.decode import clean_subject, decode
 from lint.model import DecodedMail, RawMail
 
 PATCH_TAIL = b"---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n"

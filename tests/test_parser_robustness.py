@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lint.errors import InputError
-from lint.mail import decode
+from lint.mail.decode import decode
 from lint.model import DecodedMail, RawMail
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -117,9 +117,9 @@ def header_message_id(data: bytes) -> str:
 
 def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
     """Examine one mail; never raises for bad input (see the module docstring)."""
-    from lint.mail import decode
+    from lint.mail.decode import decode
+    from lint.mail.sanity import check_decoded, check_raw
     from lint.model import RawMail
-    from lint.sanity import check_decoded, check_raw
 
     raw = RawMail(data, origin)
     try:

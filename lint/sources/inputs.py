@@ -2,7 +2,7 @@
 
 Every source is a lazy iterator of :class:`lint.model.RawMail`, one per
 message, in the order a maintainer would apply them.  Nothing here decodes
-mail: that is :mod:`lint.mail`'s job.  What this module does is undo the
+mail: that is :mod:`lint.mail.decode`'s job.  What this module does is undo the
 *transport* of mail, exactly as ``git am`` does through ``git mailsplit``:
 
 * An mbox is split on lines that pass mailsplit's ``is_from_line()`` test

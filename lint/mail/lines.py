@@ -8,7 +8,7 @@ line of every line written.  All work on bytes with git's ``isspace()``.
 from __future__ import annotations
 
 from lint.compilecache import compile_regex
-from lint.mailheaders import SPACE
+from lint.mail.headers import SPACE
 from lint.record import record
 
 _RFC2822_NAME = compile_regex(rb"[\x21-\x39\x3b-\x7e]*:")

@@ -1,6 +1,6 @@
 """Refuse input that is not mail before decoding it, with a message that says why.
 
-``git mailinfo`` decodes almost anything, and :mod:`lint.mail` follows it.  These
+``git mailinfo`` decodes almost anything, and :mod:`lint.mail.decode` follows it.  These
 checks sit in front of it and turn the cases where linting would only produce
 nonsense (no headers, headers cut off, a multi-megabyte line) into one clear error.
 """

@@ -3,12 +3,12 @@
 :class:`MailinfoScan` mirrors ``struct mailinfo`` and its functions
 (``read_one_header_line``, ``check_header``, ``handle_body``, ``handle_boundary``,
 ``handle_filter``...), including stdio's end-of-file behaviour that git relies
-on.  It is created, run and read by :func:`lint.mail.decode` only.
+on.  It is created, run and read by :func:`lint.mail.decode.decode` only.
 """
 
 from __future__ import annotations
 
-from lint.mailheaders import (
+from lint.mail.headers import (
     SPACE,
     CharsetError,
     convert_to_utf8,
@@ -17,7 +17,7 @@ from lint.mailheaders import (
     decode_words,
     slurp_attr,
 )
-from lint.mailinfo_lines import (
+from lint.mail.lines import (
     Header,
     Output,
     is_format_patch_separator,

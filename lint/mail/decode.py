@@ -19,8 +19,8 @@ Git's own warnings and errors become :attr:`DecodedMail.problems`.
 
 from lint.compilecache import compile_regex
 from lint.errors import InputError
-from lint.mailheaders import SPACE, clean_subject, cleanup_space, decode_words, parse_author
-from lint.mailinfo_scan import DATE, FROM, SUBJECT, MailinfoScan
+from lint.mail.headers import SPACE, clean_subject, cleanup_space, decode_words, parse_author
+from lint.mail.scan import DATE, FROM, SUBJECT, MailinfoScan
 from lint.model import DecodedMail, RawMail
 
 __all__ = ["clean_subject", "decode"]
