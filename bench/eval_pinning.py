@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from lint.checks.pinned_bit_bringup import run_view  # noqa: E402
 from lint.config import Config  # noqa: E402
 from lint.engine import CheckContext, run  # noqa: E402
-from lint.model import RawMail  # noqa: E402
+from lint.patch.model import RawMail  # noqa: E402
 from lint.pipeline import read_patches  # noqa: E402
 from lint.resources import resource_dir  # noqa: E402
 from lint.ruleset import Ruleset, load_rule, load_ruleset  # noqa: E402

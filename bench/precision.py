@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from lint.config import Config  # noqa: E402
 from lint.diagnostic import Diagnostic, Severity  # noqa: E402
 from lint.engine import CheckContext, run  # noqa: E402
-from lint.model import RawMail  # noqa: E402
+from lint.patch.model import RawMail  # noqa: E402
 from lint.pipeline import read_patches  # noqa: E402
 from lint.ruleset import load_ruleset  # noqa: E402
 

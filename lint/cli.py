@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from lint.config import Config
-    from lint.model import RawMail
+    from lint.patch.model import RawMail
     from lint.pipeline import DecodeOptions
     from lint.ruleset import Ruleset
     from lint.spelling import Dictionary

@@ -29,7 +29,7 @@ import re
 
 from lint.errors import InputError
 from lint.globs import glob_to_regex
-from lint.model import ChangedLine, FileDiff, Patch
+from lint.patch.model import ChangedLine, FileDiff, Patch
 from lint.patchfacts import FACT_KEYS, Vocabulary, compile_fact
 from lint.record import record
 from lint.regex import Regex

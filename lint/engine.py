@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from lint.kernel.pinning import PinningView
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.ruleset import Ruleset
     from lint.sources.commits import CommitResolver
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from lint.compilecache import compile_regex
 from lint.engine import CheckContext, is_linted, run
 from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
-from lint.model import Patch, RawMail
+from lint.patch.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.resources import resource_dir

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from lint.checks.review_followup import FollowUp, followups
-from lint.model import Section, TextLine
+from lint.patch.model import Section, TextLine
 from lint.record import record
 from lint.ruleset import Ruleset, RuleSpec
 from lint.thread import FileChange, MessageSummary, Thread

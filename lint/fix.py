@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Fix
     from lint.engine import CheckContext
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.pipeline import DecodeOptions
     from lint.ruleset import Ruleset
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from lint.diagnostic import Diagnostic, Severity
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.series import SeriesEntry
 
 EXIT_PASS = 0
@@ -105,7 +105,7 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
 
 def _read_one(data: bytes, origin: str) -> Patch:
     from lint.errors import InputError
-    from lint.model import RawMail
+    from lint.patch.model import RawMail
     from lint.pipeline import read_patches
 
     patch = next(read_patches([RawMail(data, origin)]), None)

@@ -14,17 +14,17 @@ CR pinning machinery"::
     topic_named    = "fred"                  # the subject names this topic
     paragraphs_min = 3                       # the changelog has N prose paragraphs
 
-What is behaviour and what is mechanical is :mod:`lint.diffnature`'s call;
+What is behaviour and what is mechanical is :mod:`lint.patch.nature`'s call;
 what code belongs to a topic, :mod:`lint.kernel.topics`'. A patch without a
 diff (a commit message on its own) matches none of the diff leaves, either way.
 """
 
 from __future__ import annotations
 
-from lint.diffnature import NatureVocabulary, diff_nature
 from lint.errors import InputError
 from lint.kernel.topics import Topic, TopicBook, named_topics, touched_topics
-from lint.model import Patch
+from lint.patch.model import Patch
+from lint.patch.nature import NatureVocabulary, diff_nature
 from lint.record import record
 from lint.regex import Regex
 from lint.trigger import Trigger

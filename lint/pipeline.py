@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from lint.mail.decode import decode
 from lint.mail.sanity import check_decoded, check_raw
-from lint.model import Patch, RawMail
-from lint.patch import analyse
+from lint.patch.analyse import analyse
+from lint.patch.model import Patch, RawMail
 from lint.record import record
 
 

@@ -7,7 +7,7 @@ right into the reply, as ``== Title ==`` sections indented by a tab (the seed
 review does), ask for changes ("please add a Fixes: tag") and offer tags for
 the next version ("With that, you can add: Reviewed-by: ...").
 
-:func:`parse_review` reads one decoded reply (a :class:`~lint.model.Patch`
+:func:`parse_review` reads one decoded reply (a :class:`~lint.patch.model.Patch`
 whose subject is a reply) into a frozen :class:`Review`. It is pure and
 total: any text gives a review, possibly an empty one.
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lint.changelog import parse_changelog
 from lint.compilecache import compile_regex
-from lint.model import Patch, Section, TextLine
+from lint.patch.changelog import parse_changelog
+from lint.patch.model import Patch, Section, TextLine
 from lint.record import record
 
 # Tags a reviewer offers for the next version. b4 collects the same keys.

@@ -47,7 +47,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.patchfacts import Vocabulary
     from lint.resources import StrPath
     from lint.trigger import Condition

@@ -13,7 +13,7 @@ from itertools import islice
 
 from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
-from lint.model import Patch, RawMail
+from lint.patch.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.ruleset import Ruleset

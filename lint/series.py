@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic, Location, Severity
-from lint.model import Patch
+from lint.patch.model import Patch
 from lint.record import asdict, record
 
 NUMBERING = "series-numbering"

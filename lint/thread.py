@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from lint.diagnostic import Diagnostic
-from lint.model import Paragraph, Patch, Section, Trailer
+from lint.patch.model import Paragraph, Patch, Section, Trailer
 from lint.record import record
 from lint.review import Review, parse_review
 

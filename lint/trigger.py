@@ -8,7 +8,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Protocol
 
-    from lint.model import Patch
+    from lint.patch.model import Patch
 
 
 @record

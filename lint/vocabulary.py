@@ -2,7 +2,7 @@
 
 - ``topics.toml``: the topics (CR pinning, FRED, SEV, TDX, AP exception setup)
   and the code that belongs to each (:mod:`lint.kernel.topics`);
-- ``diff-nature.toml``: what counts as a mechanical change (:mod:`lint.diffnature`);
+- ``diff-nature.toml``: what counts as a mechanical change (:mod:`lint.patch.nature`);
 - ``conditions.toml``: conditions defined once and used by name in rules
   (``use = "interlock-fix"``), each a ``[name]`` table with a ``when`` and an
   optional ``reason`` (how diagnostics word it). A condition may use the ones
@@ -16,9 +16,9 @@ import os
 from lint import datafile
 from lint.conditions import compile_condition
 from lint.config import read_toml
-from lint.diffnature import load_vocabulary as load_nature
 from lint.errors import InputError
 from lint.kernel.topics import load_topics
+from lint.patch.nature import load_vocabulary as load_nature
 from lint.patchfacts import Named, Vocabulary
 from lint.record import replace
 

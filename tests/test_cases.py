@@ -16,7 +16,7 @@ import pytest
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine import run
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
 from lint.ruleset import Ruleset, load_ruleset

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from lint.changelog import parse_changelog, split_comment, split_patch_text
+from lint.patch.changelog import parse_changelog, split_comment, split_patch_text
 
 
 def numbered(text: str, first: int) -> tuple[str, tuple[int, ...]]:

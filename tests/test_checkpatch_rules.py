@@ -15,7 +15,7 @@ from lint.cli import main
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from lint.diff import enclosing_functions, function_from_heading, parse_diff
-from lint.model import Diff, FileStatus
+from lint.patch.diff import enclosing_functions, function_from_heading, parse_diff
+from lint.patch.model import Diff, FileStatus
 
 MODIFY = """\
 diff --git a/arch/x86/kernel/cpu/common.c b/arch/x86/kernel/cpu/common.c

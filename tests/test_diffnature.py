@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from lint.diff import parse_diff
-from lint.diffnature import DiffNature, analyse, load_vocabulary, strip_c
 from lint.errors import InputError
+from lint.patch.diff import parse_diff
+from lint.patch.nature import DiffNature, analyse, load_vocabulary, strip_c
 from lint.resources import resource_dir
 
 VOCABULARY = load_vocabulary(Path(resource_dir("rules")) / "data" / "diff-nature.toml")

@@ -11,7 +11,7 @@ from lint.conditions import Trigger, compile_condition, glob_to_regex
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
 from lint.engine import CheckContext, active_profile, run
 from lint.errors import InputError
-from lint.model import (
+from lint.patch.model import (
     ChangedLine,
     Changelog,
     DecodedMail,

@@ -13,7 +13,7 @@ import pytest
 from lint.cli import main
 from lint.config import Config
 from lint.explain import FORMATS, Explainer, changelog_sections, explain_mails, md_escape, render
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input

@@ -21,7 +21,7 @@ from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path
 from lint.kernel.tree import scan_source, scan_tree, tree_view
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
 from lint.ruleset import Ruleset, load_rule

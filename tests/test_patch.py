@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.changelog import split_patch_text
-from lint.diff import parse_diff
-from lint.model import DecodedMail, FileStatus
-from lint.patch import analyse
+from lint.patch.analyse import analyse
+from lint.patch.changelog import split_patch_text
+from lint.patch.diff import parse_diff
+from lint.patch.model import DecodedMail, FileStatus
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

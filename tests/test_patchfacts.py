@@ -12,7 +12,7 @@ from lint.config import Config
 from lint.diagnostic import Severity
 from lint.engine import run
 from lint.errors import InputError
-from lint.model import Patch, RawMail
+from lint.patch.model import Patch, RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
 from lint.ruleset import Ruleset, load_rule

@@ -9,7 +9,7 @@ import pytest
 from lint.cli import main
 from lint.config import Config, load_config
 from lint.engine import CheckContext, active_profile, run
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import load_ruleset
 

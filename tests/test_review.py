@@ -16,7 +16,7 @@ import pytest
 from lint.checks.review_followup import followups
 from lint.cli import main
 from lint.config import Config
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.review import parse_review
 from lint.ruleset import load_ruleset

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from lint.subject import parse_subject, split_area
+from lint.patch.subject import parse_subject, split_area
 
 
 @dataclass(frozen=True)

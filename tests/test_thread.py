@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.sources.inputs import open_input
 from lint.thread import Thread, group_threads, lore_link, summarize

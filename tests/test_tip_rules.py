@@ -7,7 +7,7 @@ import pytest
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
-from lint.model import RawMail
+from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.ruleset import load_ruleset
 

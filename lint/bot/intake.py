@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.engine import CheckContext
-    from lint.model import DecodedMail, Patch
+    from lint.patch.model import DecodedMail, Patch
     from lint.ruleset import Ruleset
 
 _MSGID = compile_regex(r"<[^<>\s]+>")
@@ -119,7 +119,7 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
     """Examine one mail; never raises for bad input (see the module docstring)."""
     from lint.mail.decode import decode
     from lint.mail.sanity import check_decoded, check_raw
-    from lint.model import RawMail
+    from lint.patch.model import RawMail
 
     raw = RawMail(data, origin)
     try:
@@ -141,7 +141,7 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
 
 def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arrival:
     from lint.engine import run
-    from lint.patch import analyse
+    from lint.patch.analyse import analyse
 
     patch = analyse(mail)
     bot = examiner.bot

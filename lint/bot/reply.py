@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.diagnostic import Diagnostic
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.ruleset import Ruleset
 
 CHANGELOG_WIDTH = 75

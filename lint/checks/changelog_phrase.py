@@ -38,7 +38,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Changelog, Patch, TextLine
+    from lint.patch.model import Changelog, Patch, TextLine
     from lint.ruleset import RuleSpec
 
 KIND = "changelog-phrase"

@@ -50,7 +50,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch, TextLine
+    from lint.patch.model import Patch, TextLine
     from lint.ruleset import RuleSpec
     from lint.sources.commits import CommitResolver
 

@@ -19,12 +19,12 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
-from lint.model import TextLine
+from lint.patch.model import TextLine
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.model import Patch
+    from lint.patch.model import Patch
 
 _SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
 _SIGN_OFF_FIRST = frozenset("sS \t\f\v")

@@ -46,7 +46,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch, TextLine
+    from lint.patch.model import Patch, TextLine
     from lint.ruleset import RuleSpec
 
 KIND = "cp-signature"

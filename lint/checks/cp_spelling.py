@@ -37,7 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.ruleset import RuleSpec
 
 KIND = "cp-spelling"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch
+    from lint.patch.model import Patch
     from lint.ruleset import RuleSpec
 
 CheckFunction = Callable[

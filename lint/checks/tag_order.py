@@ -45,7 +45,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.conditions import Trigger
     from lint.engine import CheckContext
-    from lint.model import Patch, Trailer
+    from lint.patch.model import Patch, Trailer
     from lint.ruleset import RuleSpec
 
 KIND = "tag-order"

@@ -1,6 +1,6 @@
 """What one changed line does to CR pinning on the AP bringup path, in words.
 
-Each behavioural line of a patch (see :mod:`lint.diffnature`) is placed in its
+Each behavioural line of a patch (see :mod:`lint.patch.nature`) is placed in its
 function (by the hunk's own context, or by a kernel tree's spans when the tree
 holds the patch's pre-image) and classified: it changes the pinning machinery
 or the pinned mask, sets, clears or tests a pinned bit, adds, removes or moves
@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from lint.compilecache import compile_regex
-from lint.diff import function_from_heading
 from lint.kernel.view import FunctionSpan, PinningView
-from lint.model import ChangedLine, FileDiff, Hunk
+from lint.patch.diff import function_from_heading
+from lint.patch.model import ChangedLine, FileDiff, Hunk
 from lint.record import record
 
 _CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")

@@ -17,7 +17,6 @@ rulebook's facts, or a kernel tree's, see :mod:`lint.kernel.tree`) in, frozen
 from __future__ import annotations
 
 from lint.compilecache import compile_regex
-from lint.diffnature import NatureVocabulary, diff_nature
 from lint.kernel.changes import (
     Place,
     Reason,
@@ -37,7 +36,8 @@ from lint.kernel.view import (
     required_sections,
     rulebook_view,
 )
-from lint.model import ChangedLine, Patch
+from lint.patch.model import ChangedLine, Patch
+from lint.patch.nature import NatureVocabulary, diff_nature
 
 __all__ = [
     "SETUP_CALL_DEPTH",

@@ -2,7 +2,7 @@
 
 ``rules/data/topics.toml`` says what code belongs to each topic: its own
 files, its own functions, its symbols. A patch *touches* a topic only through
-its behavioural lines (:mod:`lint.diffnature`): a rename, a moved function, a
+its behavioural lines (:mod:`lint.patch.nature`): a rename, a moved function, a
 comment or a ``pr_info()`` naming ``X86_CR4_FRED`` does not make a patch a
 change to FRED, and neither does a call to ``native_write_cr4()`` from some
 other function make it a change to CR pinning.
@@ -16,10 +16,10 @@ from collections.abc import Iterable
 
 from lint import datafile
 from lint.config import read_toml
-from lint.diffnature import C_SUFFIXES, CodeLine, NatureVocabulary, diff_nature
 from lint.errors import InputError
 from lint.globs import glob_to_regex
-from lint.model import Patch
+from lint.patch.model import Patch
+from lint.patch.nature import C_SUFFIXES, CodeLine, NatureVocabulary, diff_nature
 from lint.record import record
 from lint.regex import Regex
 

@@ -21,7 +21,7 @@ from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.mail.headers import SPACE, clean_subject, cleanup_space, decode_words, parse_author
 from lint.mail.scan import DATE, FROM, SUBJECT, MailinfoScan
-from lint.model import DecodedMail, RawMail
+from lint.patch.model import DecodedMail, RawMail
 
 __all__ = ["clean_subject", "decode"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from lint.model import FileDiff, Patch, TextLine
+from lint.patch.model import FileDiff, Patch, TextLine
 
 SCHEMA = "patchlens/message/1"
 

@@ -14,7 +14,7 @@ The summary itself usually starts with a subsystem prefix (``x86/fred:``,
 from __future__ import annotations
 
 from lint.compilecache import compile_regex
-from lint.model import Subject
+from lint.patch.model import Subject
 
 # Reply and forward markers as mail clients write them; "Aw"/"Antw" are the
 # German/Dutch spellings of "Re".  Repeated markers ("Re: Re:") are common.

@@ -1,10 +1,10 @@
-"""One decoded mail in, one analysed :class:`~lint.model.Patch` out."""
+"""One decoded mail in, one analysed :class:`~lint.patch.model.Patch` out."""
 
 from __future__ import annotations
 
-from lint.changelog import parse_changelog, split_patch_text
-from lint.model import DecodedMail, DiffSource, Patch
-from lint.subject import parse_subject
+from lint.patch.changelog import parse_changelog, split_patch_text
+from lint.patch.model import DecodedMail, DiffSource, Patch
+from lint.patch.subject import parse_subject
 
 
 def analyse(mail: DecodedMail) -> Patch:

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from lint import datafile
 from lint.compilecache import compile_regex
 from lint.config import read_toml
-from lint.diffpairs import Side, pair_annotations, pair_moves, pair_renames, without
 from lint.globs import glob_to_regex
-from lint.model import ChangedLine, FileDiff, Hunk, Patch
+from lint.patch.model import ChangedLine, FileDiff, Hunk, Patch
+from lint.patch.pairs import Side, pair_annotations, pair_moves, pair_renames, without
 from lint.record import record
 from lint.regex import Regex
 

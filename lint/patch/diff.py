@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
-from lint.model import ChangedLine, Diff, FileDiff, FileStatus, Hunk
+from lint.patch.model import ChangedLine, Diff, FileDiff, FileStatus, Hunk
 from lint.record import record
 
 _HUNK_HEADER = compile_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
@@ -74,7 +74,7 @@ def parse_diff(
     the way ``git apply`` reads hunks, which keeps whatever is there.  Both
     give the same result on well-formed diffs; ``use_unidiff=False`` uses the
     lean reader alone (about twice as fast).  Lint throughput does not depend
-    on it: :class:`~lint.model.Patch` parses a diff only when a rule needs it.
+    on it: :class:`~lint.patch.model.Patch` parses a diff only when a rule needs it.
     """
     if not text:
         return Diff()

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
-from lint.model import Changelog, Paragraph, Section, TextLine, Trailer
+from lint.patch.model import Changelog, Paragraph, Section, TextLine, Trailer
 from lint.record import record
 
 # "== FRED Background ==": the reviewer writes headings between runs of "=",

@@ -1,6 +1,6 @@
 """Pairing the removed and added lines of a diff: what only moved, was renamed or annotated.
 
-:mod:`lint.diffnature` hands every changed code line over as a :class:`Side`;
+:mod:`lint.patch.nature` hands every changed code line over as a :class:`Side`;
 these functions set aside the pairs that change no behaviour and say which
 statements moved. Order is behaviour: twins in order within one block of
 changes are a statement in place, a function moved whole to another place or
@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from lint.compilecache import compile_regex
-from lint.diff import function_from_heading
-from lint.model import ChangedLine, FileDiff
+from lint.patch.diff import function_from_heading
+from lint.patch.model import ChangedLine, FileDiff
 from lint.record import record
 
 _TOKEN = compile_regex(r"[A-Za-z_]\w*|\d\w*|\S")

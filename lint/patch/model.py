@@ -2,7 +2,7 @@
 
 The pipeline runs one way: a source yields :class:`RawMail` (bytes plus where
 they came from), :mod:`lint.mail.decode` decodes them with ``git mailinfo``'s
-semantics into :class:`DecodedMail`, and :mod:`lint.patch` analyses that into
+semantics into :class:`DecodedMail`, and :mod:`lint.patch.analyse` analyses that into
 a :class:`Patch` (subject, changelog, notes, diff).  Nothing here is mutated
 after it is built.
 
@@ -329,7 +329,7 @@ class Patch:
         if self.parsed_diff is not None:
             return self.parsed_diff
         if not self._parsed:
-            from lint.diff import parse_diff
+            from lint.patch.diff import parse_diff
 
             source = self.diff_source
             parsed = parse_diff(source.text, source.first_line, lines=source.lines)
