@@ -22,7 +22,7 @@ from lint.explain import FORMATS, explain_mails, render  # noqa: E402
 from lint.patch.model import RawMail  # noqa: E402
 from lint.ruleset import load_ruleset  # noqa: E402
 from lint.sources.inputs import open_input  # noqa: E402
-from lint.thread import group_threads, summarize  # noqa: E402
+from lint.thread.threads import group_threads, summarize  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from lint.resources import StrPath
     from lint.ruleset import Ruleset
     from lint.runner import PatchReport
-    from lint.thread import MessageSummary
+    from lint.thread.threads import MessageSummary
     from lint.thread_pass import ThreadPass
 
 

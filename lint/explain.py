@@ -2,7 +2,7 @@
 
 The seed review asks for "all that background in one place". This module
 reads every message of the input, lints the patches, groups everything into
-threads (:mod:`lint.thread`), builds the model (:mod:`lint.explain_model`)
+threads (:mod:`lint.thread.threads`), builds the model (:mod:`lint.explain_model`)
 and renders it with the Jinja2 templates in ``templates/``:
 
 - ``md``: Markdown; every piece of mail text is escaped, so a changelog can
@@ -30,7 +30,7 @@ from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.resources import resource_dir
 from lint.ruleset import Ruleset, RuleSpec
-from lint.thread import MessageSummary, group_threads, summarize
+from lint.thread.threads import MessageSummary, group_threads, summarize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

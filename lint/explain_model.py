@@ -1,6 +1,6 @@
 """The explainer's model: one frozen record per thread, ready for any template.
 
-:func:`build_thread` gathers, for one :class:`~lint.thread.Thread`, what the
+:func:`build_thread` gathers, for one :class:`~lint.thread.threads.Thread`, what the
 maintainer, the author of the next version and a future bisector want in one
 place: version history, people, background per topic (merged from every
 changelog, cover letter and review, each paragraph attributed to whoever
@@ -17,7 +17,7 @@ from lint.checks.review_followup import FollowUp, followups
 from lint.patch.model import Section, TextLine
 from lint.record import record
 from lint.ruleset import Ruleset, RuleSpec
-from lint.thread import FileChange, MessageSummary, Thread
+from lint.thread.threads import FileChange, MessageSummary, Thread
 
 PINNING_RULE = "pinned-bit-bringup"
 """The kernel analysis rule whose findings carry the pinned-bit/bringup reasoning."""

@@ -17,13 +17,13 @@ from lint.patch.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.ruleset import Ruleset
-from lint.thread_candidates import is_thread_candidate
+from lint.thread.candidates import is_thread_candidate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from lint.thread import MessageSummary
+    from lint.thread.threads import MessageSummary
 
 BATCH_SIZE = 32
 """Mails sent to a worker at a time: big enough to amortise pickling, small enough to stream."""
@@ -60,7 +60,7 @@ def report_patch(patch: Patch, job: LintJob, threaded: bool = False) -> PatchRep
     mail = patch.mail
     summary = None
     if threaded and job.summarize_threads:
-        from lint.thread import summarize  # only for thread mails: a hook never needs it
+        from lint.thread.threads import summarize  # only for thread mails: a hook never needs it
 
         summary = summarize(patch, 0)  # the run's order is set by whoever collects it
     return PatchReport(

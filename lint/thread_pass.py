@@ -3,15 +3,15 @@
 Per-patch rules see one mail at a time (possibly in worker processes). A
 thread-level rule such as ``review-followup`` needs vN, its reviews and vN+1
 together. The per-patch run (``LintJob.summarize_threads``) attaches a small
-:class:`~lint.thread.MessageSummary` to the report of every mail that can
+:class:`~lint.thread.threads.MessageSummary` to the report of every mail that can
 matter to a thread rule: replies, re-rolls (``vN`` with N >= 2) and anything
-threaded by In-Reply-To/References (:mod:`lint.thread_candidates`), while it
+threaded by In-Reply-To/References (:mod:`lint.thread.candidates`), while it
 decodes the mail anyway. :class:`ThreadPass` collects them with :meth:`take`;
 after the run, :meth:`diagnostics` groups them into threads and runs the
 thread rules, and :meth:`merge` folds the findings into the reports.
 
 In a list archive every mail is threaded, so the pass must not hold every
-summary: it groups them as they come (:class:`~lint.thread.ThreadIndex`, a
+summary: it groups them as they come (:class:`~lint.thread.threads.ThreadIndex`, a
 few hundred bytes a mail), keeps the summaries themselves in a
 :class:`SummaryStore` (pickled in a temporary file past the first thousands),
 and at the end loads only the threads a rule can find something in: those
@@ -28,7 +28,7 @@ from lint.pipeline import DecodeOptions
 from lint.record import replace
 from lint.ruleset import Ruleset, RuleSpec
 from lint.runner import PatchReport
-from lint.thread_candidates import is_thread_candidate
+from lint.thread.candidates import is_thread_candidate
 
 __all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import MutableSequence
     from typing import BinaryIO
 
-    from lint.thread import MessageSummary, ThreadIndex
+    from lint.thread.threads import MessageSummary, ThreadIndex
 
 THREAD_KINDS = frozenset({review_followup.KIND})
 """Check kinds that run on whole threads, after the per-patch rules."""
@@ -50,7 +50,7 @@ class ThreadPass:
         self._rules = tuple(rules)
         self._decode = decode
         self._index: ThreadIndex | None = None
-        """Made with the first summary: a run of one patch never imports lint.thread."""
+        """Made with the first summary: a run of one patch never imports lint.thread.threads."""
         self._store = SummaryStore()
         self._reviewed = bytearray()
         """Per summary kept: 1 for a reply with a review (a thread without one is skipped)."""
@@ -69,7 +69,7 @@ class ThreadPass:
             return
         summary = replace(summary, seq=seq)
         if self._index is None:
-            from lint.thread import ThreadIndex
+            from lint.thread.threads import ThreadIndex
 
             self._index = ThreadIndex()
         if self._index.add(summary):  # a later copy of a mail counts as its first copy
@@ -85,7 +85,7 @@ class ThreadPass:
         """The findings, and the summaries of the mails they are on (worked out once).
 
         Threads are loaded and checked one at a time, in order of their first mail (the
-        order :func:`~lint.thread.group_threads` gives them), so memory holds one thread
+        order :func:`~lint.thread.threads.group_threads` gives them), so memory holds one thread
         and the mails with findings, however many threads were reviewed.
         """
         if self._found is None:
@@ -95,7 +95,7 @@ class ThreadPass:
             for group in groups:
                 if not any(self._reviewed[position] for position in group):
                     continue
-                from lint.thread import build_threads
+                from lint.thread.threads import build_threads
 
                 (thread,) = build_threads([[self._store.load(p) for p in group]])
                 before = len(found)

@@ -144,13 +144,13 @@ def test_rules_marks_the_rules_that_are_off(capsys: pytest.CaptureFixture[str]) 
 
 def test_linting_a_lone_patch_loads_no_thread_machinery() -> None:
     # The thread pass is made for every run, but a mail that cannot belong to a thread
-    # (no In-Reply-To, not a reply, not a re-roll) gives it nothing: lint.thread, with
+    # (no In-Reply-To, not a reply, not a re-roll) gives it nothing: lint.thread.threads, with
     # the review parser, must not be imported for it (one patch is a b4 or hook run).
     patch = ROOT / "examples" / "thread" / "v1-0001.patch"
     code = (
         "import sys; from lint.cli import main; "
         f"main(['lint', '-q', {str(patch)!r}]); "
-        "print([m for m in ('lint.thread', 'lint.review') if m in sys.modules])"
+        "print([m for m in ('lint.thread.threads', 'lint.thread.review') if m in sys.modules])"
     )
     done = subprocess.run(
         [sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True

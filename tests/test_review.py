@@ -1,4 +1,4 @@
-"""Review replies (lint.review) and the thread-level rule review-followup.
+"""Review replies (lint.thread.review) and the thread-level rule review-followup.
 
 The cases in ``tests/cases/review-followup/`` are whole threads (mboxes written
 by us): ``pass-*.mbox`` must give no finding of the rule, ``fail-*.mbox`` exactly
@@ -18,11 +18,11 @@ from lint.cli import main
 from lint.config import Config
 from lint.patch.model import RawMail
 from lint.pipeline import DecodeOptions, read_patches
-from lint.review import parse_review
 from lint.ruleset import load_ruleset
 from lint.runner import LintJob, lint_mails
 from lint.sources.inputs import open_input
-from lint.thread import group_threads, summarize
+from lint.thread.review import parse_review
+from lint.thread.threads import group_threads, summarize
 from lint.thread_pass import ThreadPass, is_thread_candidate
 
 ROOT = Path(__file__).resolve().parents[1]

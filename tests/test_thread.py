@@ -1,4 +1,4 @@
-"""Threads, series and versions (lint.thread) on mails written inline and in examples/."""
+"""Threads, series and versions (lint.thread.threads) on mails written inline and in examples/."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.sources.inputs import open_input
-from lint.thread import Thread, group_threads, lore_link, summarize
+from lint.thread.threads import Thread, group_threads, lore_link, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 

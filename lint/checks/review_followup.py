@@ -10,7 +10,7 @@ structure made it into vN+1.
 This is a *thread-level* kind: it needs vN, the reviews of vN and vN+1 in the
 same input (an mbox of the lore thread, a maildir, or several files), so its
 per-patch :func:`check` finds nothing and :func:`check_thread` runs after the
-per-patch rules, on :class:`~lint.thread.Thread` summaries. Findings are
+per-patch rules, on :class:`~lint.thread.threads.Thread` summaries. Findings are
 reported at the vN+1 patch: a dropped section at its subject line, a dropped
 tag at its tag block.
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from lint.engine import CheckContext
     from lint.patch.model import Patch
     from lint.ruleset import RuleSpec
-    from lint.thread import MessageSummary, Thread, ThreadReview
+    from lint.thread.threads import MessageSummary, Thread, ThreadReview
 
 KIND = "review-followup"
 

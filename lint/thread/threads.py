@@ -27,7 +27,7 @@ from urllib.parse import quote
 from lint.diagnostic import Diagnostic
 from lint.patch.model import Paragraph, Patch, Section, Trailer
 from lint.record import record
-from lint.review import Review, parse_review
+from lint.thread.review import Review, parse_review
 
 LORE = "https://lore.kernel.org/r/"
 
