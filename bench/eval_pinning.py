@@ -28,7 +28,7 @@ from lint.engine import CheckContext, run  # noqa: E402
 from lint.patch.model import RawMail  # noqa: E402
 from lint.pipeline import read_patches  # noqa: E402
 from lint.resources import resource_dir  # noqa: E402
-from lint.ruleset import Ruleset, load_rule, load_ruleset  # noqa: E402
+from lint.rulebook.ruleset import Ruleset, load_rule, load_ruleset  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 LABELS = Path(__file__).with_name("pinning-labels.tsv")

@@ -39,7 +39,7 @@ from lint.diagnostic import Diagnostic, Severity  # noqa: E402
 from lint.engine import CheckContext, run  # noqa: E402
 from lint.patch.model import RawMail  # noqa: E402
 from lint.pipeline import read_patches  # noqa: E402
-from lint.ruleset import load_ruleset  # noqa: E402
+from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 LABELS = Path(__file__).with_name("precision-labels.tsv")

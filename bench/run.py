@@ -105,7 +105,7 @@ def patchlens_lint(path: Path) -> int:
     from lint.config import load_config
     from lint.engine import CheckContext
     from lint.pipeline import DecodeOptions
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
     from lint.runner import LintJob, lint_mails
     from lint.sources.inputs import open_input
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from lint.config import Config
     from lint.patch.model import RawMail
     from lint.pipeline import DecodeOptions
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
     from lint.spelling import Dictionary
 
 EXIT_CLEAN = 0
@@ -58,7 +58,7 @@ def _decode_options(args: argparse.Namespace) -> DecodeOptions:
 
 def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
     from lint.config import load_config
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
 
     start = args.directory or Path.cwd()
     if args.directory is not None and not args.directory.is_dir():

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from lint.report import Summary
     from lint.report.sarif import ResultWriter
     from lint.resources import StrPath
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
     from lint.runner import PatchReport
     from lint.thread.threads import MessageSummary
     from lint.thread_pass import ThreadPass

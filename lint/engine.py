@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from lint.kernel.pinning import PinningView
     from lint.patch.model import Patch
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
     from lint.sources.commits import CommitResolver
 
 

@@ -29,7 +29,7 @@ from lint.patch.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.resources import resource_dir
-from lint.ruleset import Ruleset, RuleSpec
+from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.threads import MessageSummary, group_threads, summarize
 
 TYPE_CHECKING = False

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from lint.checks.review_followup import FollowUp, followups
 from lint.patch.model import Section, TextLine
 from lint.record import record
-from lint.ruleset import Ruleset, RuleSpec
+from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.threads import FileChange, MessageSummary, Thread
 
 PINNING_RULE = "pinned-bit-bringup"

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from lint.engine import CheckContext
     from lint.patch.model import Patch
     from lint.pipeline import DecodeOptions
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
 
 MAX_PASSES = 4
 """Lint-and-fix rounds per file at most."""

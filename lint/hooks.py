@@ -93,7 +93,7 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
     from lint.config import load_config
     from lint.diagnostic import Severity
     from lint.engine import run
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
 
     config = load_config(None, cwd)
     ruleset = load_ruleset(config)

@@ -3,7 +3,7 @@
 Loading the rulebook means reading some fifty TOML files, checking every key,
 building each rule's typed parameters and trigger tree, and checking some three
 hundred regexes. A git hook would redo all of it for every mail it is shown,
-though the files rarely change. So the loaded :class:`~lint.ruleset.Ruleset`
+though the files rarely change. So the loaded :class:`~lint.rulebook.ruleset.Ruleset`
 (before the run's configuration is applied) is pickled under the cache folder
 of :mod:`lint.tomlcache`, together with a fingerprint of everything it was
 built from:
@@ -16,7 +16,7 @@ built from:
 An entry is used only when its fingerprint equals the current one, byte for
 byte, so an edited rule, an added folder or a new patchlens version simply
 builds and stores the rulebook again. Regexes are pickled as their source
-(:class:`~lint.regex.Regex`), checked when the entry was made, and compiled
+(:class:`~lint.rulebook.regex.Regex`), checked when the entry was made, and compiled
 when first used. There is one entry per list of rule folders, replaced in
 place. Any problem with the cache (unwritable, corrupt, made by other code)
 falls back to loading the files, silently; ``PATCHLENS_NO_CACHE=1`` turns it
@@ -29,7 +29,7 @@ import os
 import zlib
 from collections.abc import Iterable
 
-from lint.ruleset import Ruleset
+from lint.rulebook.ruleset import Ruleset
 from lint.tomlcache import cache_dir, read_bytes, write_entry
 
 _FORMAT = b"patchlens-rulebook-1"

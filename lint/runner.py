@@ -16,7 +16,7 @@ from lint.engine import CheckContext, run
 from lint.patch.model import Patch, RawMail
 from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
-from lint.ruleset import Ruleset
+from lint.rulebook.ruleset import Ruleset
 from lint.thread.candidates import is_thread_candidate
 
 TYPE_CHECKING = False

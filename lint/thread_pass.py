@@ -26,7 +26,7 @@ from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
 from lint.pipeline import DecodeOptions
 from lint.record import replace
-from lint.ruleset import Ruleset, RuleSpec
+from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.runner import PatchReport
 from lint.thread.candidates import is_thread_candidate
 

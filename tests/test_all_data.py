@@ -16,7 +16,7 @@ from lint.config import load_config
 from lint.engine import CheckContext
 from lint.errors import InputError
 from lint.pipeline import DecodeOptions
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 from lint.runner import LintJob, report_patch
 from lint.sources.inputs import open_input
 

@@ -35,7 +35,7 @@ from lint.bot.state import BotState
 from lint.cli import main
 from lint.config import Config
 from lint.errors import InputError
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 
 FIXTURES = Path(__file__).parent / "bot_fixtures" / "list"
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from lint.engine import run
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
-from lint.ruleset import Ruleset, load_ruleset
+from lint.rulebook.ruleset import Ruleset, load_ruleset
 
 CASES = Path(__file__).parent / "cases"
 PATCHES = sorted(CASES.glob("*/*.patch"))

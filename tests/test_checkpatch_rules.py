@@ -17,7 +17,7 @@ from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
-from lint.ruleset import Ruleset, load_ruleset
+from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver
 from lint.spelling import Dictionary, choose_dictionary, read_dictionary
 

@@ -119,7 +119,7 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     from lint.record import replace
     from lint.report import Summary, sarif
     from lint.report import json as json_report
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
     from lint.runner import LintJob, lint_mails
     from lint.sources.inputs import open_input
     from lint.thread_pass import ThreadPass

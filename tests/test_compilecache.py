@@ -16,8 +16,8 @@ import lint
 from lint import compilecache
 from lint.compilecache import compile_code, compile_regex
 from lint.config import Config
-from lint.regex import Regex
-from lint.ruleset import load_ruleset
+from lint.rulebook.regex import Regex
+from lint.rulebook.ruleset import load_ruleset
 
 SAMPLES = [
     "x86/fred: Fix the CR4 pinning window for secondary CPUs",

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from lint.conditions import Trigger, compile_condition, glob_to_regex
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
 from lint.engine import CheckContext, active_profile, run
 from lint.errors import InputError
@@ -27,7 +26,8 @@ from lint.patch.model import (
     TextLine,
     Trailer,
 )
-from lint.ruleset import Ruleset, load_rule
+from lint.rulebook.conditions import Trigger, compile_condition, glob_to_regex
+from lint.rulebook.ruleset import Ruleset, load_rule
 
 ORIGIN = "0001-test.patch"
 SUBJECT_LINE = 4
@@ -582,7 +582,7 @@ def _mail_touching(path: str) -> Patch:
 
 
 def test_diff_path_gate_is_the_common_start_of_its_globs() -> None:
-    from lint.conditions import DiffPath
+    from lint.rulebook.conditions import DiffPath
 
     condition = compile_condition(
         {"diff_path": ["arch/x86/coco/sev/", "arch/x86/entry/*fred*"]}, "t.toml"
@@ -598,7 +598,7 @@ def test_diff_path_gate_is_the_common_start_of_its_globs() -> None:
 def test_a_default_context_reads_its_dictionary_once() -> None:
     """Every patch once chose and read the spelling dictionary anew: a quarter of a run."""
     from lint.config import Config
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
     from lint.spelling import Dictionary
 
     ruleset = load_ruleset(Config()).select(only=["typo-spelling"])

@@ -15,7 +15,7 @@ from lint.config import Config
 from lint.explain import FORMATS, Explainer, changelog_sections, explain_mails, md_escape, render
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
-from lint.ruleset import Ruleset, load_ruleset
+from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input
 
 ROOT = Path(__file__).resolve().parents[1]

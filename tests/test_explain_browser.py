@@ -14,7 +14,7 @@ import pytest
 
 from lint.config import Config
 from lint.explain import explain_mails, render
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
 from tests.test_explain import GOLDEN_RULES, THREADS, hostile_explainer
 

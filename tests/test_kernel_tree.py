@@ -24,7 +24,7 @@ from lint.kernel.tree import scan_source, scan_tree, tree_view
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
-from lint.ruleset import Ruleset, load_rule
+from lint.rulebook.ruleset import Ruleset, load_rule
 
 CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
 FACTS = Path(resource_dir("rules")) / "data" / "kernel-facts.toml"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from lint.conditions import compile_condition
 from lint.config import Config
 from lint.diagnostic import Severity
 from lint.engine import run
@@ -15,8 +14,9 @@ from lint.errors import InputError
 from lint.patch.model import Patch, RawMail
 from lint.pipeline import read_patches
 from lint.resources import resource_dir
-from lint.ruleset import Ruleset, load_rule
-from lint.vocabulary import load_vocabulary
+from lint.rulebook.conditions import compile_condition
+from lint.rulebook.ruleset import Ruleset, load_rule
+from lint.rulebook.vocabulary import load_vocabulary
 
 DATA = Path(resource_dir("rules")) / "data"
 VOCABULARY = load_vocabulary(DATA)
@@ -176,7 +176,7 @@ def test_an_escalation_grades_the_finding_per_patch(tmp_path: Path) -> None:
 
 
 def test_a_configured_severity_holds_for_every_patch(tmp_path: Path) -> None:
-    from lint.ruleset import _configure
+    from lint.rulebook.ruleset import _configure
 
     path = tmp_path / "escalated.toml"
     path.write_text(RULE)

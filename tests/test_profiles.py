@@ -11,7 +11,7 @@ from lint.config import Config, load_config
 from lint.engine import CheckContext, active_profile, run
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 
 
 def patch_for(subject: str) -> bytes:

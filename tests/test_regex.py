@@ -1,4 +1,4 @@
-"""lint.regex: rule regexes are checked at load, compiled on first use."""
+"""lint.rulebook.regex: rule regexes are checked at load, compiled on first use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lint.errors import InputError
-from lint.regex import Regex
+from lint.rulebook.regex import Regex
 
 
 def test_checked_names_the_file_and_key() -> None:

@@ -18,7 +18,7 @@ from lint.cli import main
 from lint.config import Config
 from lint.patch.model import RawMail
 from lint.pipeline import DecodeOptions, read_patches
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 from lint.runner import LintJob, lint_mails
 from lint.sources.inputs import open_input
 from lint.thread.review import parse_review

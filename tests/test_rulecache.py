@@ -10,8 +10,8 @@ import pytest
 from lint import rulecache
 from lint.config import Config
 from lint.errors import InputError
-from lint.regex import Regex
-from lint.ruleset import Ruleset, load_ruleset
+from lint.rulebook.regex import Regex
+from lint.rulebook.ruleset import Ruleset, load_ruleset
 
 RULE = """id = "thing-background"
 kind = "require-section"

@@ -11,9 +11,9 @@ from lint.checks.require_section import Params as SectionParams
 from lint.config import Config
 from lint.diagnostic import Severity
 from lint.errors import InputError
-from lint.regex import Regex
 from lint.resources import resource_dir
-from lint.ruleset import load_rule, load_ruleset
+from lint.rulebook.regex import Regex
+from lint.rulebook.ruleset import load_rule, load_ruleset
 
 GOOD = """\
 id = "my-rule"

@@ -9,7 +9,7 @@ from lint.diagnostic import Diagnostic
 from lint.engine import CheckContext, run
 from lint.patch.model import RawMail
 from lint.pipeline import read_patches
-from lint.ruleset import load_ruleset
+from lint.rulebook.ruleset import load_ruleset
 
 RULESET = load_ruleset(Config())
 TIP = CheckContext(profile="tip")

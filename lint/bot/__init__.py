@@ -115,7 +115,7 @@ def run_command(
     from lint.bot.state import BotState
     from lint.engine import CheckContext
     from lint.errors import InputError
-    from lint.ruleset import load_ruleset
+    from lint.rulebook.ruleset import load_ruleset
 
     if args.watch and args.stdin:
         raise InputError("--watch", "a piped mail is one message: use --watch with --maildir")

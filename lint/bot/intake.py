@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from lint.engine import CheckContext
     from lint.patch.model import DecodedMail, Patch
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
 
 _MSGID = compile_regex(r"<[^<>\s]+>")
 _LIST_ID = compile_regex(r"<([^<>\s]+)>")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from lint.diagnostic import Diagnostic
     from lint.patch.model import Patch
-    from lint.ruleset import Ruleset
+    from lint.rulebook.ruleset import Ruleset
 
 CHANGELOG_WIDTH = 75
 """Changelog text is wrapped at 75 columns (Documentation/process/submitting-patches.rst)."""

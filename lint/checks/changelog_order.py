@@ -23,14 +23,14 @@ from lint.checks.finding import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 KIND = "section-order"
 

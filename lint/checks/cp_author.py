@@ -34,10 +34,10 @@ from lint.record import record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch, TextLine
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 KIND = "cp-author"
 TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})

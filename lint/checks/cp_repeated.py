@@ -27,10 +27,10 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 KIND = "cp-repeated-word"
 

@@ -44,10 +44,10 @@ from lint.record import record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch, TextLine
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 KIND = "cp-signature"
 TYPES = frozenset({"BAD_SIGN_OFF", "BAD_STABLE_ADDRESS_STYLE", "BAD_REPORTED_BY_LINK"})

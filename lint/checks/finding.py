@@ -11,10 +11,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 CheckFunction = Callable[
     ["Patch", "RuleSpec", "Any", "Trigger | None", "CheckContext"], Iterator[Diagnostic]

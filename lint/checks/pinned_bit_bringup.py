@@ -52,11 +52,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch
-    from lint.patchfacts import Vocabulary
-    from lint.ruleset import Ruleset, RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.facts import Vocabulary
+    from lint.rulebook.ruleset import Ruleset, RuleSpec
 
 KIND = "pinned-bit-bringup"
 
@@ -90,7 +90,7 @@ class Params:
             Severity.parse(self.settled_severity)
         except ValueError as exc:
             raise InputError("params.settled_severity", str(exc)) from None
-        from lint.vocabulary import load_vocabulary
+        from lint.rulebook.vocabulary import load_vocabulary
 
         vocabulary = load_vocabulary(data)
         if self.fix_condition not in vocabulary.named:

@@ -30,14 +30,14 @@ from collections.abc import Iterator
 from lint.checks.finding import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.regex import Regex
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.conditions import Trigger
     from lint.engine import CheckContext
     from lint.patch.model import Patch, Section
-    from lint.ruleset import RuleSpec
+    from lint.rulebook.conditions import Trigger
+    from lint.rulebook.ruleset import RuleSpec
 
 KIND = "require-section"
 

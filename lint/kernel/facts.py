@@ -12,15 +12,15 @@ import os
 import re
 
 from lint.config import read_toml
-from lint.datafile import boolean
-from lint.datafile import only as _only
-from lint.datafile import string as _string
-from lint.datafile import strings as _strings
-from lint.datafile import table as _table
-from lint.datafile import tables as _tables
 from lint.errors import InputError
 from lint.record import record
-from lint.regex import Regex
+from lint.rulebook.datafile import boolean
+from lint.rulebook.datafile import only as _only
+from lint.rulebook.datafile import string as _string
+from lint.rulebook.datafile import strings as _strings
+from lint.rulebook.datafile import table as _table
+from lint.rulebook.datafile import tables as _tables
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

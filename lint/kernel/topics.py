@@ -14,14 +14,14 @@ import os
 import re
 from collections.abc import Iterable
 
-from lint import datafile
 from lint.config import read_toml
 from lint.errors import InputError
-from lint.globs import glob_to_regex
 from lint.patch.model import Patch
 from lint.patch.nature import C_SUFFIXES, CodeLine, NatureVocabulary, diff_nature
 from lint.record import record
-from lint.regex import Regex
+from lint.rulebook import datafile
+from lint.rulebook.globs import glob_to_regex
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

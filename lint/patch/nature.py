@@ -23,14 +23,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
-from lint import datafile
 from lint.compilecache import compile_regex
 from lint.config import read_toml
-from lint.globs import glob_to_regex
 from lint.patch.model import ChangedLine, FileDiff, Hunk, Patch
 from lint.patch.pairs import Side, pair_annotations, pair_moves, pair_renames, without
 from lint.record import record
-from lint.regex import Regex
+from lint.rulebook import datafile
+from lint.rulebook.globs import glob_to_regex
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.report import array_element, join_elements
-from lint.ruleset import Ruleset
+from lint.rulebook.ruleset import Ruleset
 from lint.runner import PatchReport
 
 TYPE_CHECKING = False

@@ -26,15 +26,15 @@ from lint.kernel.topics import Topic, TopicBook, named_topics, touched_topics
 from lint.patch.model import Patch
 from lint.patch.nature import NatureVocabulary, diff_nature
 from lint.record import record
-from lint.regex import Regex
-from lint.trigger import Trigger
+from lint.rulebook.regex import Regex
+from lint.rulebook.trigger import Trigger
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from lint.trigger import Condition
+    from lint.rulebook.trigger import Condition
 
 FACT_KEYS = (
     "trailer",

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 
-from lint import datafile
-from lint.conditions import compile_condition
 from lint.config import read_toml
 from lint.errors import InputError
 from lint.kernel.topics import load_topics
 from lint.patch.nature import load_vocabulary as load_nature
-from lint.patchfacts import Named, Vocabulary
 from lint.record import replace
+from lint.rulebook import datafile
+from lint.rulebook.conditions import compile_condition
+from lint.rulebook.facts import Named, Vocabulary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

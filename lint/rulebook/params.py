@@ -10,7 +10,7 @@ from __future__ import annotations
 from lint.errors import InputError
 from lint.record import MISSING
 from lint.record import fields as record_fields
-from lint.regex import Regex
+from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
     """Validate a ``[params]`` table into the kind's frozen ``Params`` dataclass.
 
     Supported field types: ``str``, ``int``, ``bool``, ``float``,
-    ``tuple[str, ...]`` (a TOML list of strings), :class:`~lint.regex.Regex` (a
+    ``tuple[str, ...]`` (a TOML list of strings), :class:`~lint.rulebook.regex.Regex` (a
     regex, checked here and compiled on first use) and ``tuple[Regex, ...]``.
     """
     fields = {f.name: f for f in record_fields(params_type) if f.init}

@@ -9,7 +9,7 @@ One rule per file, its ``id`` equal to the file stem (kebab-case)::
     checkpatch = "TYPE"                 # optional: checkpatch.pl's name for it
     profile    = "all"                  # all | tip | kernel (default all)
     enabled    = true                   # false: only on when asked for
-    [when]  ...                         # lint.conditions; absent = every patch
+    [when]  ...                         # lint.rulebook.conditions; absent = every patch
     [[escalate]]                        # optional, first match wins:
     severity = "error"                  #   this severity instead
     when     = { use = "interlock-fix" } #   for the patches this condition matches
@@ -25,7 +25,7 @@ key named, before any patch is read. Regexes and globs are compiled here,
 once. Packaged rules are found only through :func:`lint.resources.resource_dir`;
 data files that are not rules live in ``rules/data/`` and are not loaded as
 rules; conditions may refer to the topics and named conditions defined there
-(:mod:`lint.vocabulary`).
+(:mod:`lint.rulebook.vocabulary`).
 """
 
 from __future__ import annotations
@@ -35,22 +35,22 @@ from collections.abc import Collection
 
 from lint.checks import KINDS
 from lint.compilecache import compile_regex
-from lint.conditions import compile_condition
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
 from lint.errors import InputError
-from lint.params import build_params
 from lint.record import field, record, replace
 from lint.resources import resource_dir
+from lint.rulebook.conditions import compile_condition
+from lint.rulebook.params import build_params
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from lint.patch.model import Patch
-    from lint.patchfacts import Vocabulary
     from lint.resources import StrPath
-    from lint.trigger import Condition
+    from lint.rulebook.facts import Vocabulary
+    from lint.rulebook.trigger import Condition
 
 RULE_PROFILES = ("all", "tip", "kernel")
 _RULE_KEYS = frozenset(
@@ -200,7 +200,7 @@ def _toml_files(folder: str) -> list[str]:
 
 
 def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
-    from lint.vocabulary import load_vocabulary
+    from lint.rulebook.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary(os.path.join(packaged, "data"))
     seen: dict[str, RuleSpec] = {}
@@ -220,7 +220,7 @@ def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
 def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
     """Read and validate one rule file (``vocabulary``: the packaged one by default)."""
     if vocabulary is None:
-        from lint.vocabulary import load_vocabulary
+        from lint.rulebook.vocabulary import load_vocabulary
 
         vocabulary = load_vocabulary(os.path.join(resource_dir("rules"), "data"))
     path = where = os.fspath(path)

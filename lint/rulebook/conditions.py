@@ -28,12 +28,12 @@ import os
 import re
 
 from lint.errors import InputError
-from lint.globs import glob_to_regex
 from lint.patch.model import ChangedLine, FileDiff, Patch
-from lint.patchfacts import FACT_KEYS, Vocabulary, compile_fact
 from lint.record import record
-from lint.regex import Regex
-from lint.trigger import Trigger
+from lint.rulebook.facts import FACT_KEYS, Vocabulary, compile_fact
+from lint.rulebook.globs import glob_to_regex
+from lint.rulebook.regex import Regex
+from lint.rulebook.trigger import Trigger
 
 __all__ = ["Condition", "Trigger", "compile_condition", "glob_to_regex", "required_literal"]
 
@@ -41,7 +41,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.trigger import Condition
+    from lint.rulebook.trigger import Condition
 
 SIDES = ("added", "removed", "changed")
 LEAF_KEYS = ("diff_path", "diff_line", "function", "subject_prefix", "changelog")
@@ -260,7 +260,7 @@ def compile_condition(
     """Compile a ``[when]`` table (or list, meaning any) into a :class:`Condition`.
 
     ``vocabulary`` (topics, the diff vocabulary, named conditions) is what the
-    fact leaves of :mod:`lint.patchfacts` and ``use`` need. Errors are
+    fact leaves of :mod:`lint.rulebook.facts` and ``use`` need. Errors are
     :class:`InputError` at ``where`` naming the offending key.
     """
     if isinstance(table, list):
