@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from lint.checks.pinned_bit_bringup import run_view  # noqa: E402
 from lint.config import Config  # noqa: E402
-from lint.engine import CheckContext, run  # noqa: E402
+from lint.engine.pipeline import read_patches  # noqa: E402
+from lint.engine.rules import CheckContext, run  # noqa: E402
 from lint.patch.model import RawMail  # noqa: E402
-from lint.pipeline import read_patches  # noqa: E402
 from lint.resources import resource_dir  # noqa: E402
 from lint.rulebook.ruleset import Ruleset, load_rule, load_ruleset  # noqa: E402
 

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from lint.config import Config  # noqa: E402
 from lint.diagnostic import Diagnostic, Severity  # noqa: E402
-from lint.engine import CheckContext, run  # noqa: E402
+from lint.engine.pipeline import read_patches  # noqa: E402
+from lint.engine.rules import CheckContext, run  # noqa: E402
 from lint.patch.model import RawMail  # noqa: E402
-from lint.pipeline import read_patches  # noqa: E402
 from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -103,10 +103,10 @@ def stdlib_decode(path: Path) -> int:
 
 def patchlens_lint(path: Path) -> int:
     from lint.config import load_config
-    from lint.engine import CheckContext
-    from lint.pipeline import DecodeOptions
+    from lint.engine.pipeline import DecodeOptions
+    from lint.engine.rules import CheckContext
+    from lint.engine.runner import LintJob, lint_mails
     from lint.rulebook.ruleset import load_ruleset
-    from lint.runner import LintJob, lint_mails
     from lint.sources.inputs import open_input
 
     config = load_config(None, ROOT)

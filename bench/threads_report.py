@@ -45,7 +45,7 @@ def real_mails(data: Path) -> Iterator[RawMail]:
 
 def count_threads(data: Path) -> ThreadCounts:
     """Group the real data into threads, render each, and count what was found."""
-    from lint.pipeline import read_patches
+    from lint.engine.pipeline import read_patches
 
     raws = list(real_mails(data))
     summaries = [summarize(p, i) for i, p in enumerate(read_patches(raws))]

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from lint.config import Config
+    from lint.engine.pipeline import DecodeOptions
     from lint.patch.model import RawMail
-    from lint.pipeline import DecodeOptions
     from lint.rulebook.ruleset import Ruleset
     from lint.spelling import Dictionary
 
@@ -51,7 +51,7 @@ def _open_inputs(specs: Sequence[str], directory: Path | None) -> Iterator[RawMa
 
 
 def _decode_options(args: argparse.Namespace) -> DecodeOptions:
-    from lint.pipeline import DecodeOptions
+    from lint.engine.pipeline import DecodeOptions
 
     return DecodeOptions(scissors=bool(args.scissors))
 
@@ -76,8 +76,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
     """``patchlens lint``: report findings and return the exit status."""
     from lint.checks import pinned_bit_bringup
     from lint.diagnostic import Severity
-    from lint.engine import CheckContext
-    from lint.runner import LintJob, lint_mails
+    from lint.engine.rules import CheckContext
+    from lint.engine.runner import LintJob, lint_mails
 
     config, ruleset = _load(args)
     ruleset = ruleset.select(_split_ids(args.types), _split_ids(args.ignore))
@@ -98,7 +98,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"patchlens: spelling dictionary {spelling.describe}", file=sys.stderr)
     if args.verbose and (note := pinned_bit_bringup.facts_note(ruleset, context.pinning_view)):
         print(f"patchlens: {note}", file=sys.stderr)
-    from lint.thread_pass import ThreadPass
+    from lint.engine.threads import ThreadPass
 
     decode = _decode_options(args)
     # Thread-level rules (review-followup) see small summaries of the mails, after the run;
@@ -132,7 +132,7 @@ def cmd_hook(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """``patchlens parse``: print the model of each message as JSON Lines."""
-    from lint.pipeline import read_patches
+    from lint.engine.pipeline import read_patches
     from lint.report.model_json import render_message
 
     mails = _open_inputs(args.inputs, args.directory)
@@ -147,7 +147,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """``patchlens explain``: render the explainer of every thread of the input."""
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.explain import explain_mails, render
 
     config, ruleset = _load(args)
@@ -160,7 +160,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.fix)."""
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.fix import fix_file, fix_inputs, output_path
     from lint.sources.commits import resolver_for
 

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from typing import NoReturn, TextIO
 
     from lint.diagnostic import Diagnostic
+    from lint.engine.runner import PatchReport
+    from lint.engine.threads import ThreadPass
     from lint.report import Summary
     from lint.report.sarif import ResultWriter
     from lint.resources import StrPath
     from lint.rulebook.ruleset import Ruleset
-    from lint.runner import PatchReport
     from lint.thread.threads import MessageSummary
-    from lint.thread_pass import ThreadPass
 
 
 def use_colour(choice: str, output: Path | None) -> bool:
@@ -346,9 +346,9 @@ class ReportSink:
 
     def _render_json(self) -> Iterator[str]:
         """The JSON document: head, the spooled entries (completed where needed), tail."""
+        from lint.engine.threads import new_report
         from lint.report import ARRAY_SEPARATORS
         from lint.report import json as json_report
-        from lint.thread_pass import new_report
 
         assert self._entries is not None
         yield json_report.render_head(self.summary())
@@ -385,7 +385,7 @@ class ReportSink:
         """
         import json
 
-        from lint.thread_pass import new_report
+        from lint.engine.threads import new_report
 
         field = self._FIELD_END
         spooled = [item.split(field, 2) for item in block.split(self._RESULT_END)] if block else []

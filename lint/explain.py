@@ -23,10 +23,10 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 from lint.compilecache import compile_regex
-from lint.engine import CheckContext, is_linted, run
+from lint.engine.pipeline import DecodeOptions, read_patches
+from lint.engine.rules import CheckContext, is_linted, run
 from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
 from lint.patch.model import Patch, RawMail
-from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, RuleSpec

@@ -31,9 +31,9 @@ from lint.record import record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.diagnostic import Diagnostic, Fix
-    from lint.engine import CheckContext
+    from lint.engine.pipeline import DecodeOptions
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch
-    from lint.pipeline import DecodeOptions
     from lint.rulebook.ruleset import Ruleset
 
 MAX_PASSES = 4
@@ -151,7 +151,7 @@ def fix_inputs(paths: Iterable[Path]) -> list[Path]:
 def _single_patch(path: Path, data: bytes, decode: DecodeOptions) -> Patch:
     from io import BytesIO
 
-    from lint.pipeline import read_patches
+    from lint.engine.pipeline import read_patches
     from lint.sources.inputs import from_mbox
 
     raws = list(from_mbox(BytesIO(data), str(path)))
@@ -167,7 +167,7 @@ def _single_patch(path: Path, data: bytes, decode: DecodeOptions) -> Patch:
 def _diagnostics(
     patch: Patch, ruleset: Ruleset, context: CheckContext | None
 ) -> tuple[Diagnostic, ...]:
-    from lint.engine import run
+    from lint.engine.rules import run
 
     return run(patch, ruleset, context)
 

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from lint.diagnostic import Diagnostic, Severity
+    from lint.engine.series import SeriesEntry
     from lint.patch.model import Patch
-    from lint.series import SeriesEntry
 
 EXIT_PASS = 0
 EXIT_BLOCK = 1
@@ -92,7 +92,7 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
     """The rulebook of the repository at ``cwd`` applied to ``patch``."""
     from lint.config import load_config
     from lint.diagnostic import Severity
-    from lint.engine import run
+    from lint.engine.rules import run
     from lint.rulebook.ruleset import load_ruleset
 
     config = load_config(None, cwd)
@@ -104,9 +104,9 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
 
 
 def _read_one(data: bytes, origin: str) -> Patch:
+    from lint.engine.pipeline import read_patches
     from lint.errors import InputError
     from lint.patch.model import RawMail
-    from lint.pipeline import read_patches
 
     patch = next(read_patches([RawMail(data, origin)]), None)
     if patch is None:  # pragma: no cover - read_patches yields one patch per mail
@@ -171,7 +171,7 @@ def sendemail_validate(
                 "(an interrupted send?): series checks skipped\n"
             )
         elif position.last:
-            from lint.series import check_series
+            from lint.engine.series import check_series
 
             diagnostics.extend(check_series([*earlier, entry]))
         if position.last or earlier is None:
@@ -244,8 +244,8 @@ def _position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
 
 
 def _entry_with_headers(patch: Patch, header_file: str | None) -> SeriesEntry:
+    from lint.engine.series import SeriesEntry
     from lint.record import replace
-    from lint.series import SeriesEntry
 
     entry = SeriesEntry.of(patch)
     if entry.message_id or header_file is None:
@@ -290,7 +290,7 @@ def _load_state(path: str, position: SeriesPosition) -> list[SeriesEntry] | None
     import json
     import time
 
-    from lint.series import SeriesEntry
+    from lint.engine.series import SeriesEntry
 
     try:
         with open(path, encoding="utf-8") as handle:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from lint.config import load_config
-from lint.engine import CheckContext
+from lint.engine.pipeline import DecodeOptions
+from lint.engine.rules import CheckContext
+from lint.engine.runner import LintJob, report_patch
 from lint.errors import InputError
-from lint.pipeline import DecodeOptions
 from lint.rulebook.ruleset import load_ruleset
-from lint.runner import LintJob, report_patch
 from lint.sources.inputs import open_input
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_shared_file_lints_or_is_refused_cleanly(
     shared_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from lint.pipeline import read_patches
+    from lint.engine.pipeline import read_patches
 
     config = load_config(None, ROOT)
     job = LintJob(load_ruleset(config), CheckContext(), DecodeOptions())

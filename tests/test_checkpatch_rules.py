@@ -14,9 +14,9 @@ from lint.checks.cp_spelling import _Index, find_typos
 from lint.cli import main
 from lint.config import Config
 from lint.diagnostic import Diagnostic
-from lint.engine import CheckContext, run
+from lint.engine.pipeline import read_patches
+from lint.engine.rules import CheckContext, run
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver
 from lint.spelling import Dictionary, choose_dictionary, read_dictionary

@@ -114,15 +114,15 @@ def test_spooled_documents_are_those_of_the_merged_reports(
 
     from lint import __version__
     from lint.config import Config
-    from lint.engine import CheckContext
-    from lint.pipeline import DecodeOptions
+    from lint.engine.pipeline import DecodeOptions
+    from lint.engine.rules import CheckContext
+    from lint.engine.runner import LintJob, lint_mails
+    from lint.engine.threads import ThreadPass
     from lint.record import replace
     from lint.report import Summary, sarif
     from lint.report import json as json_report
     from lint.rulebook.ruleset import load_ruleset
-    from lint.runner import LintJob, lint_mails
     from lint.sources.inputs import open_input
-    from lint.thread_pass import ThreadPass
 
     sys.path.insert(0, str(ROOT / "bench"))
     from thread_scaling import THREAD, distinct_threads

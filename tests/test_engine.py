@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
-from lint.engine import CheckContext, active_profile, run
+from lint.engine.rules import CheckContext, active_profile, run
 from lint.errors import InputError
 from lint.patch.model import (
     ChangedLine,
@@ -571,7 +571,7 @@ def test_missing_sign_off_without_tags_adds_a_blank_line(tmp_path: Path) -> None
 
 
 def _mail_touching(path: str) -> Patch:
-    from lint.pipeline import read_patches
+    from lint.engine.pipeline import read_patches
 
     text = (
         "From: Ada <ada@example.org>\nSubject: [PATCH] x86/fred: Tweak\n\nBody.\n---\n"

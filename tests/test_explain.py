@@ -12,9 +12,9 @@ import pytest
 
 from lint.cli import main
 from lint.config import Config
+from lint.engine.pipeline import read_patches
 from lint.explain import FORMATS, Explainer, changelog_sections, explain_mails, md_escape, render
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input
 

@@ -1,10 +1,10 @@
-"""lint.series on hand-made entries: each series check, and what it leaves alone."""
+"""lint.engine.series on hand-made entries: each series check, and what it leaves alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from lint.series import SeriesEntry, check_series
+from lint.engine.series import SeriesEntry, check_series
 
 
 def entry(index: int | None, total: int | None, version: int = 1, base: str = "") -> SeriesEntry:

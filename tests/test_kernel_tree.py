@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from lint.checks.pinned_bit_bringup import run_view
-from lint.engine import CheckContext, run
+from lint.engine.pipeline import read_patches
+from lint.engine.rules import CheckContext, run
 from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path
 from lint.kernel.tree import scan_source, scan_tree, tree_view
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, load_rule
 

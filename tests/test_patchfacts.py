@@ -9,10 +9,10 @@ import pytest
 
 from lint.config import Config
 from lint.diagnostic import Severity
-from lint.engine import run
+from lint.engine.pipeline import read_patches
+from lint.engine.rules import run
 from lint.errors import InputError
 from lint.patch.model import Patch, RawMail
-from lint.pipeline import read_patches
 from lint.resources import resource_dir
 from lint.rulebook.conditions import compile_condition
 from lint.rulebook.ruleset import Ruleset, load_rule

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from lint.checks.pinned_bit_bringup import Params, finding_data
+from lint.engine.pipeline import read_patches
 from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path, required_sections
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.record import FrozenInstanceError, replace
 from lint.resources import resource_dir
 

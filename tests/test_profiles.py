@@ -8,9 +8,9 @@ import pytest
 
 from lint.cli import main
 from lint.config import Config, load_config
-from lint.engine import CheckContext, active_profile, run
+from lint.engine.pipeline import read_patches
+from lint.engine.rules import CheckContext, active_profile, run
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.rulebook.ruleset import load_ruleset
 
 

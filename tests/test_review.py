@@ -16,14 +16,14 @@ import pytest
 from lint.checks.review_followup import followups
 from lint.cli import main
 from lint.config import Config
+from lint.engine.pipeline import DecodeOptions, read_patches
+from lint.engine.runner import LintJob, lint_mails
+from lint.engine.threads import ThreadPass, is_thread_candidate
 from lint.patch.model import RawMail
-from lint.pipeline import DecodeOptions, read_patches
 from lint.rulebook.ruleset import load_ruleset
-from lint.runner import LintJob, lint_mails
 from lint.sources.inputs import open_input
 from lint.thread.review import parse_review
 from lint.thread.threads import group_threads, summarize
-from lint.thread_pass import ThreadPass, is_thread_candidate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases" / "review-followup"
@@ -224,8 +224,8 @@ def test_the_thread_pass_finds_what_grouping_every_summary_finds(
     from thread_scaling import distinct_threads
 
     from lint.checks.review_followup import check_thread
+    from lint.engine.threads import SummaryStore
     from lint.record import replace
-    from lint.thread_pass import SummaryStore
 
     cases = b"".join(path.read_bytes() for path in sorted(CASES.glob("*.mbox")))
     path = tmp_path / "archive.mbox"

@@ -18,9 +18,9 @@ import pytest
 from test_hooks import CLEAN_PATCH, WARNED_PATCH
 
 from lint.diagnostic import Diagnostic, Location, Severity
+from lint.engine.runner import PatchReport
 from lint.report import github
 from lint.report.sarif import artifact_uri, fingerprint
-from lint.runner import PatchReport
 
 ROOT = Path(__file__).resolve().parents[1]
 V1 = "examples/thread/v1-0001.patch"

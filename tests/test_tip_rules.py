@@ -6,9 +6,9 @@ import pytest
 
 from lint.config import Config
 from lint.diagnostic import Diagnostic
-from lint.engine import CheckContext, run
+from lint.engine.pipeline import read_patches
+from lint.engine.rules import CheckContext, run
 from lint.patch.model import RawMail
-from lint.pipeline import read_patches
 from lint.rulebook.ruleset import load_ruleset
 
 RULESET = load_ruleset(Config())

@@ -34,7 +34,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import DecodedMail, Patch
     from lint.rulebook.ruleset import Ruleset
 
@@ -140,7 +140,7 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
 
 
 def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arrival:
-    from lint.engine import run
+    from lint.engine.rules import run
     from lint.patch.analyse import analyse
 
     patch = analyse(mail)

@@ -27,7 +27,7 @@ from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec

@@ -34,7 +34,7 @@ from lint.record import record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch, TextLine
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec

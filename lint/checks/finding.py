@@ -11,7 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec

@@ -52,7 +52,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.facts import Vocabulary

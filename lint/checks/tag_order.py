@@ -43,7 +43,7 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine import CheckContext
+    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch, Trailer
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from lint.diagnostic import Severity
+from lint.engine.runner import PatchReport
 from lint.record import record
-from lint.runner import PatchReport
 
 # Documents (JSON, SARIF) are written in pieces, so that a long run can spool them: the
 # head up to the "[" of their one long array, the elements, each after its separator,

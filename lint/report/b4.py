@@ -22,7 +22,7 @@ import json
 from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic, Severity
-from lint.runner import PatchReport
+from lint.engine.runner import PatchReport
 
 TOOL = "patchlens"
 _LEVEL = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTE: "CHECK"}

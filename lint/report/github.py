@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic, Severity
-from lint.runner import PatchReport
+from lint.engine.runner import PatchReport
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 

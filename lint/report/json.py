@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from lint import __version__
 from lint.diagnostic import Diagnostic
+from lint.engine.runner import PatchReport
 from lint.report import Summary, array_element, join_elements
-from lint.runner import PatchReport
 
 SCHEMA = "patchlens/lint-report/1"
 

@@ -24,9 +24,9 @@ from urllib.parse import quote
 
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
+from lint.engine.runner import PatchReport
 from lint.report import array_element, join_elements
 from lint.rulebook.ruleset import Ruleset
-from lint.runner import PatchReport
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ _NUMBER = compile_regex(r"\d+")
 
 
 def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:
-    from lint.series import RULES as SERIES_RULES
+    from lint.engine.series import RULES as SERIES_RULES
 
     rules: list[dict[str, Any]] = []
     for rule in ruleset.rules:

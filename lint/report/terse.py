@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic
-from lint.runner import PatchReport
+from lint.engine.runner import PatchReport
 
 
 def render_diagnostic(diag: Diagnostic, checkpatch_names: bool = True) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic, Severity
+from lint.engine.runner import PatchReport
 from lint.report import Summary
-from lint.runner import PatchReport
 
 _COLOURS = {
     Severity.ERROR: "\033[1;31m",

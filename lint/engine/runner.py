@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from lint.diagnostic import Diagnostic
-from lint.engine import CheckContext, run
+from lint.engine.pipeline import DecodeOptions, read_patches
+from lint.engine.rules import CheckContext, run
 from lint.patch.model import Patch, RawMail
-from lint.pipeline import DecodeOptions, read_patches
 from lint.record import record
 from lint.rulebook.ruleset import Ruleset
 from lint.thread.candidates import is_thread_candidate

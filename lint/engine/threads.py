@@ -24,10 +24,10 @@ from collections.abc import Sequence
 
 from lint.checks import review_followup
 from lint.diagnostic import Diagnostic
-from lint.pipeline import DecodeOptions
+from lint.engine.pipeline import DecodeOptions
+from lint.engine.runner import PatchReport
 from lint.record import replace
 from lint.rulebook.ruleset import Ruleset, RuleSpec
-from lint.runner import PatchReport
 from lint.thread.candidates import is_thread_candidate
 
 __all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
