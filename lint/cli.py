@@ -24,11 +24,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 
+    from lint.checks.checkpatch.dictionary import Dictionary
     from lint.config import Config
     from lint.engine.pipeline import DecodeOptions
     from lint.patch.model import RawMail
     from lint.rulebook.ruleset import Ruleset
-    from lint.spelling import Dictionary
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -248,7 +248,7 @@ def _spelling(ruleset: Ruleset, tree: Path | None) -> Dictionary | None:
     """The run's spelling dictionary (not read yet), when a TYPO_SPELLING rule is on."""
     if not any(rule.enabled and rule.kind == "cp-spelling" for rule in ruleset.rules):
         return None
-    from lint.spelling import choose_dictionary
+    from lint.checks.checkpatch.dictionary import choose_dictionary
 
     return choose_dictionary(tree)
 

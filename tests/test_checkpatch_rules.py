@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.checks.cp_common import Email, format_email, parse_email, same_email_addresses
-from lint.checks.cp_repeated import repeated_words
-from lint.checks.cp_spelling import _Index, find_typos
+from lint.checks.checkpatch.common import Email, format_email, parse_email, same_email_addresses
+from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, read_dictionary
+from lint.checks.checkpatch.repeated import repeated_words
+from lint.checks.checkpatch.spelling import _Index, find_typos
 from lint.cli import main
 from lint.config import Config
 from lint.diagnostic import Diagnostic
@@ -19,7 +20,6 @@ from lint.engine.rules import CheckContext, run
 from lint.patch.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver
-from lint.spelling import Dictionary, choose_dictionary, read_dictionary
 
 CP_TYPES = [
     "COMMIT_MESSAGE", "DIFF_IN_COMMIT_MSG", "BAD_SIGN_OFF", "BAD_STABLE_ADDRESS_STYLE",

@@ -597,9 +597,9 @@ def test_diff_path_gate_is_the_common_start_of_its_globs() -> None:
 
 def test_a_default_context_reads_its_dictionary_once() -> None:
     """Every patch once chose and read the spelling dictionary anew: a quarter of a run."""
+    from lint.checks.checkpatch.dictionary import Dictionary
     from lint.config import Config
     from lint.rulebook.ruleset import load_ruleset
-    from lint.spelling import Dictionary
 
     ruleset = load_ruleset(Config()).select(only=["typo-spelling"])
     context = CheckContext()

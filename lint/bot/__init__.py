@@ -120,7 +120,7 @@ def run_command(
     if args.watch and args.stdin:
         raise InputError("--watch", "a piped mail is one message: use --watch with --maildir")
     config, bot = _settings(args)
-    from lint.spelling import choose_dictionary
+    from lint.checks.checkpatch.dictionary import choose_dictionary
 
     context = CheckContext(profile=config.profile, spelling=choose_dictionary(None))
     examiner = Examiner(bot, load_ruleset(config), context)

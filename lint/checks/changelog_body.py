@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.diagnostic import Diagnostic
 from lint.record import record
 

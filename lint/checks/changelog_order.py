@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record

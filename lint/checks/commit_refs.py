@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lint.checks.api import finding
 from lint.checks.changelog_phrase import prose_lines
-from lint.checks.finding import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record

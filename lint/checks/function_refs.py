@@ -36,9 +36,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lint.checks.api import finding
 from lint.checks.changelog_phrase import prose_lines
-from lint.checks.cp_common import stack_dump_flags
-from lint.checks.finding import finding
+from lint.checks.checkpatch.common import stack_dump_flags
 from lint.checks.line_edits import subject_fix, text_line_fix
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic

@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.cp_common import commit_log, part_of, stack_dump_flags
-from lint.checks.finding import finding
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import commit_log, part_of, stack_dump_flags
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record

@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.diagnostic import Diagnostic, Severity
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts, load_facts

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.cp_common import after_headers
-from lint.checks.finding import finding
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import after_headers
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Fix
 from lint.record import record

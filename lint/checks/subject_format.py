@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Diagnostic
 from lint.record import record

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from lint.checks.finding import finding
+from lint.checks.api import finding
 from lint.checks.line_edits import subject_fix
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lint.checks import KINDS
+from lint.checks.registry import KINDS
 from lint.diagnostic import Diagnostic
 from lint.record import field, record, replace
 
@@ -50,12 +50,13 @@ class CheckContext:
     commits: CommitResolver | None = None
     """Resolves commit ids of ``Fixes:`` tags and references (``-C`` or a kernel tree)."""
     spelling: Mapping[str, str] | None = field(default_factory=lambda: _default_dictionary())
-    """Misspelling -> correction for TYPO_SPELLING (``lint.spelling``): by default the
-    built-in choice, read once per context on first use; ``None`` when no rule spells."""
+    """Misspelling -> correction for TYPO_SPELLING (:mod:`lint.checks.checkpatch.dictionary`):
+    by default the built-in choice, read once per context on first use; ``None`` when no rule
+    spells."""
 
 
 def _default_dictionary() -> Mapping[str, str]:
-    from lint.spelling import choose_dictionary
+    from lint.checks.checkpatch.dictionary import choose_dictionary
 
     return choose_dictionary(None)
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 
-from lint.checks import KINDS
+from lint.checks.registry import KINDS
 from lint.compilecache import compile_regex
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity

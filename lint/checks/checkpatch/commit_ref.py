@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from lint.checks.cp_common import (
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import (
     after_headers,
     after_headers_text,
     balanced_parens,
@@ -41,7 +42,6 @@ from lint.checks.cp_common import (
     part_of,
     stack_dump_flags,
 )
-from lint.checks.finding import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record

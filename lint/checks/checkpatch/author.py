@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.cp_common import after_headers, parse_email, same_email_addresses
-from lint.checks.cp_signature import patch_author
-from lint.checks.finding import finding
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import after_headers, parse_email, same_email_addresses
+from lint.checks.checkpatch.signature import patch_author
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace

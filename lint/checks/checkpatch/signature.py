@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from lint.checks.cp_common import (
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import (
     Email,
     after_headers,
     after_headers_text,
@@ -37,7 +38,6 @@ from lint.checks.cp_common import (
     parse_email,
     part_of,
 )
-from lint.checks.finding import finding
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.record import record, replace

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.cp_common import after_headers_text, commit_log, commit_log_text, part_of
-from lint.checks.finding import finding
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import after_headers_text, commit_log, commit_log_text, part_of
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record

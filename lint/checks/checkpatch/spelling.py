@@ -7,7 +7,7 @@ several words (``an union``) are matched too.
 
 The dictionary is the kernel tree's ``scripts/spelling.txt`` when the run has
 one (``-C DIR``), else codespell's, else our short list; see
-:mod:`lint.spelling`. It is read once per run, on first use.
+:mod:`lint.checks.checkpatch.dictionary`. It is read once per run, on first use.
 
 checkpatch.pl also checks the added lines of the diff. We do not by default:
 code is full of identifiers, abbreviations and vendor names, and reading every
@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from lint.checks.cp_common import commit_log, part_of
-from lint.checks.finding import finding
+from lint.checks.api import finding
+from lint.checks.checkpatch.common import commit_log, part_of
+from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, phrase_index
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic
 from lint.record import record
-from lint.spelling import Dictionary, choose_dictionary, phrase_index
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
