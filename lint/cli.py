@@ -148,7 +148,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     """``patchlens explain``: render the explainer of every thread of the input."""
     from lint.engine.rules import CheckContext
-    from lint.explain import explain_mails, render
+    from lint.explain.render import explain_mails, render
 
     config, ruleset = _load(args)
     mails = _open_inputs(args.inputs, args.directory)

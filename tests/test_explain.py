@@ -1,4 +1,4 @@
-"""The explainer (lint.explain): goldens of every format on three threads written by us,
+"""The explainer (lint.explain.render): goldens of every format on three threads written by us,
 the reviewer's sections and their attribution, the changelog function for the bot,
 and hostile changelogs that must stay text in Markdown and HTML."""
 
@@ -13,7 +13,14 @@ import pytest
 from lint.cli import main
 from lint.config import Config
 from lint.engine.pipeline import read_patches
-from lint.explain import FORMATS, Explainer, changelog_sections, explain_mails, md_escape, render
+from lint.explain.render import (
+    FORMATS,
+    Explainer,
+    changelog_sections,
+    explain_mails,
+    md_escape,
+    render,
+)
 from lint.patch.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lint.config import Config
-from lint.explain import explain_mails, render
+from lint.explain.render import explain_mails, render
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
 from tests.test_explain import GOLDEN_RULES, THREADS, hostile_explainer

@@ -39,7 +39,7 @@ def changelog_advice(patch: Patch, diagnostics: Sequence[Diagnostic], ruleset: R
     """The ``== Title ==`` sections the changelog of ``patch`` should gain, as text.
 
     The sections come from the explainer's changelog format
-    (:func:`lint.explain.changelog_sections`: what the patch already says, else
+    (:func:`lint.explain.render.changelog_sections`: what the patch already says, else
     the rulebook's reference text, clearly marked), limited to the headings the
     ``require-section`` findings report missing.
     """
@@ -53,7 +53,7 @@ def changelog_advice(patch: Patch, diagnostics: Sequence[Diagnostic], ruleset: R
             missing.append(heading)
     if not missing:
         return ""
-    from lint.explain import changelog_sections
+    from lint.explain.render import changelog_sections
 
     blocks = _section_blocks(changelog_sections([patch], ruleset, CHANGELOG_WIDTH))
     wanted = {" ".join(h.lower().split()) for h in missing}

@@ -5,7 +5,7 @@ maintainer, the author of the next version and a future bisector want in one
 place: version history, people, background per topic (merged from every
 changelog, cover letter and review, each paragraph attributed to whoever
 wrote it first), problem and fix, what the diff touches, lint findings, tags
-and open review points. Nothing here renders text: :mod:`lint.explain` does.
+and open review points. Nothing here renders text: :mod:`lint.explain.render` does.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The seed review asks for "all that background in one place". This module
 reads every message of the input, lints the patches, groups everything into
-threads (:mod:`lint.thread.threads`), builds the model (:mod:`lint.explain_model`)
+threads (:mod:`lint.thread.threads`), builds the model (:mod:`lint.explain.model`)
 and renders it with the Jinja2 templates in ``templates/``:
 
 - ``md``: Markdown; every piece of mail text is escaped, so a changelog can
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from lint.compilecache import compile_regex
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import CheckContext, is_linted, run
-from lint.explain_model import Attributed, ThreadExplainer, Topic, build_thread
+from lint.explain.model import Attributed, ThreadExplainer, Topic, build_thread
 from lint.patch.model import Patch, RawMail
 from lint.record import record
 from lint.resources import resource_dir
