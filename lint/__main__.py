@@ -1,5 +1,5 @@
 """``python -m lint`` runs the patchlens command line."""
 
-from lint.cli import run
+from lint.cli.main import run
 
 run()

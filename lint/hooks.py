@@ -398,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """What the installed hook scripts call: :func:`main`, then a quick exit."""
-    from lint.cli_output import leave, start
+    from lint.cli.output import leave, start
 
     start()
     leave(main())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

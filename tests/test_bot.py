@@ -32,7 +32,7 @@ from lint.bot.intake import Arrival, Examiner, examine
 from lint.bot.run import RunOptions, run_bot
 from lint.bot.series import assess, series_key
 from lint.bot.state import BotState
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import Config
 from lint.errors import InputError
 from lint.rulebook.ruleset import load_ruleset

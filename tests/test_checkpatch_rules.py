@@ -12,7 +12,7 @@ from lint.checks.checkpatch.common import Email, format_email, parse_email, same
 from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, read_dictionary
 from lint.checks.checkpatch.repeated import repeated_words
 from lint.checks.checkpatch.spelling import _Index, find_typos
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 V1 = ROOT / "examples" / "thread" / "v1-0001.patch"
@@ -148,7 +148,7 @@ def test_linting_a_lone_patch_loads_no_thread_machinery() -> None:
     # the review parser, must not be imported for it (one patch is a b4 or hook run).
     patch = ROOT / "examples" / "thread" / "v1-0001.patch"
     code = (
-        "import sys; from lint.cli import main; "
+        "import sys; from lint.cli.main import main; "
         f"main(['lint', '-q', {str(patch)!r}]); "
         "print([m for m in ('lint.thread.threads', 'lint.thread.review') if m in sys.modules])"
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
-from lint.cli_output import Spool
+from lint.cli.main import main
+from lint.cli.output import Spool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,7 @@ def test_help_is_as_wide_as_argparse_would_make_it(
 ) -> None:
     import shutil
 
-    from lint.cli_args import _columns
+    from lint.cli.args import _columns
 
     monkeypatch.setenv("COLUMNS", columns)
     assert _columns() == shutil.get_terminal_size().columns - 2

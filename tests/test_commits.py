@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 from lint.sources.commits import CommitResolver, Status, find_kernel_tree, resolver_for, subject_of
 
 SUBJECT = "x86/apic: Move the cleanup into a timer"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import Config
 from lint.engine.pipeline import read_patches
 from lint.explain.render import (

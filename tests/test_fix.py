@@ -1,4 +1,4 @@
-"""lint.fix and ``patchlens fix``: fixes applied, fixed output lints clean for those rules."""
+"""lint.cli.fix and ``patchlens fix``: fixes applied, fixed output lints clean for those rules."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.fix import apply_fixes
+from lint.cli.main import main
 from lint.diagnostic import Fix
-from lint.fix import apply_fixes
 
 FIXED_RULES = (
     "subject-capital,subject-imperative,tag-order,combined-tags,stable-cc,lore-link,function-parens"

@@ -210,7 +210,7 @@ def test_lint_cli_with_tree(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from lint.cli import main
+    from lint.cli.main import main
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     args = ["lint", "-q", "-v", "--types", "pinned-bit-bringup", "--tree", str(kernel_src)]

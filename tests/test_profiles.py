@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import Config, load_config
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import CheckContext, active_profile, run

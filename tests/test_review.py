@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lint.checks.review_followup import followups
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import Config
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.runner import LintJob, lint_mails

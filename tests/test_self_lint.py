@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 from lint.config import read_toml
 from lint.resources import resource_dir
 

@@ -2,7 +2,7 @@
 
 A fix replaces input lines; checks know the decoded text of a line, which is
 the input text as long as the mail was sent as plain 7bit/8bit text (what
-git format-patch writes). :mod:`lint.fix` refuses body fixes on
+git format-patch writes). :mod:`lint.cli.fix` refuses body fixes on
 quoted-printable and base64 mails, and subject fixes are offered only for
 subjects that git would write unencoded and unfolded on one line.
 """

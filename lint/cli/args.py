@@ -2,7 +2,7 @@
 
 The help is written for a first-time user: what INPUT may be, examples, where
 rules and configuration come from, and what the exit status means. The
-sub-commands themselves are in :mod:`lint.cli`.
+sub-commands themselves are in :mod:`lint.cli.main`.
 """
 
 from __future__ import annotations

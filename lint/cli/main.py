@@ -16,8 +16,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from lint.cli_args import Handler, build_parser
-from lint.cli_output import Progress, ReportSink, emit, leave, start, write_atomically
+from lint.cli.args import Handler, build_parser
+from lint.cli.output import Progress, ReportSink, emit, leave, start, write_atomically
 from lint.record import replace
 
 TYPE_CHECKING = False
@@ -159,9 +159,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.fix)."""
+    """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.cli.fix)."""
+    from lint.cli.fix import fix_file, fix_inputs, output_path
     from lint.engine.rules import CheckContext
-    from lint.fix import fix_file, fix_inputs, output_path
     from lint.sources.commits import resolver_for
 
     config, ruleset = _load(args)
