@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.hooks_commit import clean_message
-from lint.hooks_install import MARKER, install, render_script, status, uninstall
+from lint.hooks.commit import clean_message
+from lint.hooks.install import MARKER, install, render_script, status, uninstall
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "thread"
@@ -124,7 +124,7 @@ def test_install_writes_scripts_that_name_this_interpreter(repo: Path) -> None:
     assert script.startswith("#!/bin/sh\n")
     assert MARKER in script.splitlines()
     python = Path(sys.executable).absolute()
-    assert f"exec {python!s} -P -c 'from lint.hooks import run; run()' commit-msg" in script
+    assert f"exec {python!s} -P -c 'from lint.hooks.run import run; run()' commit-msg" in script
     assert os.access(repo / ".git" / "hooks" / "commit-msg", os.X_OK)
     assert [s.state for s in status(repo)] == ["patchlens", "patchlens"]
     assert status(repo)[0].python == str(Path(sys.executable).absolute())
@@ -219,7 +219,7 @@ def test_install_outside_a_repository_is_one_line_and_status_2(tmp_path: Path) -
 
 def test_rendered_script_quotes_odd_interpreter_paths() -> None:
     script = render_script("commit-msg", "/opt/my tools/bin/python", None, False)
-    run = "'from lint.hooks import run; run()'"
+    run = "'from lint.hooks.run import run; run()'"
     assert f"exec '/opt/my tools/bin/python' -P -c {run} commit-msg \"$@\"" in script
 
 
@@ -258,7 +258,7 @@ HEAVY_FOR_A_HOOK = (
 
 def test_sendemail_validate_loads_only_what_linting_needs(repo: Path) -> None:
     code = (
-        "import sys; from lint.hooks import main; "
+        "import sys; from lint.hooks.run import main; "
         f"status = main(['sendemail-validate', {str(EXAMPLES / 'v2-0001.patch')!r}]); "
         f"print(status, [m for m in {HEAVY_FOR_A_HOOK!r} if m in sys.modules])"
     )
@@ -431,7 +431,7 @@ def test_an_interrupted_send_does_not_poison_the_next(repo: Path, tmp_path: Path
 
 
 def test_usage_errors_are_status_2() -> None:
-    from lint.hooks import run_hook as dispatch
+    from lint.hooks.run import run_hook as dispatch
 
     assert dispatch([], {}, Path()).status == 2
     assert dispatch(["pre-push", "x"], {}, Path()).status == 2
@@ -637,7 +637,9 @@ def test_commit_msg_respects_the_profile_from_config(repo: Path) -> None:
 def test_status_knows_scripts_written_by_earlier_versions(repo: Path) -> None:
     install(repo, ["commit-msg"])
     hook = repo / ".git" / "hooks" / "commit-msg"
-    old = hook.read_text().replace("-c 'from lint.hooks import run; run()'", "-m lint.hooks")
+    old = hook.read_text().replace(
+        "-c 'from lint.hooks.run import run; run()'", "-m lint.hooks.run"
+    )
     hook.write_text(old)
     (found,) = status(repo, ["commit-msg"])
     assert (found.state, found.python) == ("patchlens", str(Path(sys.executable).absolute()))

@@ -123,8 +123,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_hook(args: argparse.Namespace) -> int:
-    """``patchlens hook install|uninstall|status`` (the logic is in lint.hooks_install)."""
-    from lint.hooks_install import describe
+    """``patchlens hook install|uninstall|status`` (the logic is in lint.hooks.install)."""
+    from lint.hooks.install import describe
 
     emit(describe(args.action, args.directory or Path.cwd(), args), None)
     return EXIT_CLEAN

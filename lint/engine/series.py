@@ -4,7 +4,7 @@ One mail can be perfect and the series still wrong: ``[PATCH 2/3]`` sent
 without ``1/3``, a ``v3`` patch in the middle of a ``v2`` series, five patches
 without a cover letter to explain them, or patches prepared on different
 base commits.  The ``sendemail-validate`` hook sees one mail at a time, so it
-records an :class:`SeriesEntry` per mail (:mod:`lint.hooks`) and runs
+records an :class:`SeriesEntry` per mail (:mod:`lint.hooks.run`) and runs
 :func:`check_series` on the last one.
 
 These checks are Python, not rule files: they look at several mails at once,

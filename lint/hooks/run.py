@@ -2,8 +2,8 @@
 
 The scripts that ``patchlens hook install`` writes run::
 
-    /abs/python -P -c 'from lint.hooks import run; run()' sendemail-validate "$@"
-    /abs/python -P -c 'from lint.hooks import run; run()' commit-msg "$1"
+    /abs/python -P -c 'from lint.hooks.run import run; run()' sendemail-validate "$@"
+    /abs/python -P -c 'from lint.hooks.run import run; run()' commit-msg "$1"
 
 This module is the front door of those hooks, so it prints and picks the exit
 status (0 let it through, 1 block it, 2 bad input or config); everything else
@@ -340,7 +340,7 @@ def commit_msg(
     message_file: str, env: Mapping[str, str], cwd: str, settings: HookSettings
 ) -> HookResult:
     """Lint the message being committed together with the staged diff."""
-    from lint.hooks_commit import build_commit_mail
+    from lint.hooks.commit import build_commit_mail
 
     commit = build_commit_mail(message_file, env, cwd)
     if commit is None:
@@ -363,7 +363,7 @@ def commit_msg(
 
 # --- front door -------------------------------------------------------------------------
 
-USAGE = "usage: python -m lint.hooks sendemail-validate MAIL [HEADERS] | commit-msg FILE"
+USAGE = "usage: python -m lint.hooks.run sendemail-validate MAIL [HEADERS] | commit-msg FILE"
 
 
 def run_hook(argv: Sequence[str], env: Mapping[str, str], cwd: str) -> HookResult:

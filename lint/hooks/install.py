@@ -4,7 +4,7 @@ The hooks folder is the one git runs hooks from (``git rev-parse --git-path
 hooks``), so ``core.hooksPath`` is honoured exactly as git send-email does.
 
 A script we write names the interpreter that installed it by absolute path
-(``/home/me/.venv/bin/python -P -c 'from lint.hooks import run; run()' ...``):
+(``/home/me/.venv/bin/python -P -c 'from lint.hooks.run import run; run()' ...``):
 it works from any shell, without ``patchlens`` on ``PATH`` or a venv activated.  ``-P`` keeps the
 repository's own folders off ``sys.path``, so a ``lint/`` folder in the tree
 being committed cannot stand in for patchlens.
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lint.errors import InputError
-from lint.hooks import HOOK_NAMES
+from lint.hooks.run import HOOK_NAMES
 from lint.record import record
 
 MARKER = "# patchlens-hook: 1"
@@ -73,7 +73,7 @@ def hooks_dir(cwd: Path) -> Path:
     return (cwd / done.stdout.strip()).resolve()
 
 
-RUN_HOOK = "from lint.hooks import run; run()"
+RUN_HOOK = "from lint.hooks.run import run; run()"
 """What a hook script has its Python run, followed by the hook's name and arguments."""
 
 
@@ -86,7 +86,7 @@ def interpreter() -> str:
 def render_script(name: str, python: str, chained: Path | None, allow_warnings: bool) -> str:
     """The shell script of hook ``name``."""
     args = '"$@"' + (" --allow-warnings" if allow_warnings else "")
-    # -c, not -m lint.hooks: runpy and what it imports cost every mail a few ms.
+    # -c, not -m lint.hooks.run: runpy and what it imports cost every mail a few ms.
     run = f"{shlex.quote(python)} -P -c {shlex.quote(RUN_HOOK)} {name} {args}"
     skip = {
         "sendemail-validate": "git send-email --no-validate",
@@ -132,7 +132,7 @@ def status(cwd: Path, names: Sequence[str] = HOOK_NAMES) -> list[HookStatus]:
         elif _is_ours(path):
             python = ""
             for line in _read(path).splitlines():
-                if RUN_HOOK in line or " -m lint.hooks " in line:  # or as written before
+                if RUN_HOOK in line or " -m lint.hooks.run " in line:  # or as written before
                     python = shlex.split(line.removeprefix("exec "))[0]
                     break
             found.append(HookStatus(name, path, "patchlens", chained, python))
