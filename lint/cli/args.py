@@ -261,7 +261,7 @@ def _add_hook(commands: Any, handlers: Mapping[str, Handler]) -> None:
 
 
 def _add_bot(commands: Any, handlers: Mapping[str, Handler]) -> None:
-    from lint.bot import add_parser as add_bot_parser  # the bot's work loads lazily
+    from lint.bot.cli import add_parser as add_bot_parser  # the bot's work loads lazily
 
     add_bot_parser(commands)
 

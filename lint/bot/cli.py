@@ -1,0 +1,220 @@
+"""The mailing-list bot: ``patchlens bot run`` and ``patchlens bot status``.
+
+The bot watches a list (a maildir written by ``lei q -o maildir:DIR``, or one
+mail per invocation piped in by korgalore or procmail), lints every patch,
+waits for each series to be complete, and answers each series once: a reply
+mail (outbox maildir and/or SMTP) and/or patchwork checks. State lives in one
+SQLite file, so a restart resumes exactly where the last run stopped.
+
+This module holds only the command-line glue and is imported when the parser
+is built, so it imports nothing heavy; the work is in :mod:`lint.bot.run`.
+This and ``cli.py`` are the only places of the bot that print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO, TextIO
+
+    from lint.bot.config import BotConfig
+    from lint.bot.state import StatusReport
+
+EXIT_CLEAN = 0
+EXIT_ERROR = 2
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``bot run`` and ``bot status`` to the sub-command parser of ``cli.py``."""
+    bot = commands.add_parser(
+        "bot",
+        help="mailing-list bot: lint every patch that arrives, reply once per series",
+        description="Lint every patch or series that arrives on a list and answer each "
+        "series once (reply mail, patchwork check). See README.md, 'Mailing-list bot'.",
+    )
+    actions = bot.add_subparsers(dest="bot_command", metavar="ACTION", required=True)
+    run = actions.add_parser("run", help="take new mail in, answer ready series, deliver")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--maildir", type=Path, metavar="DIR", help="maildir written by lei")
+    source.add_argument(
+        "--stdin", action="store_true", help="one raw message on stdin (korgalore, procmail)"
+    )
+    run.add_argument(
+        "--watch", action="store_true", help="keep running (poll the maildir) until SIGTERM/SIGINT"
+    )
+    run.add_argument(
+        "--poll", type=float, default=5.0, metavar="SECONDS", help="with --watch: poll interval"
+    )
+    run.add_argument(
+        "-j", "--jobs", type=int, default=1, metavar="N", help="lint in N worker processes"
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the mails instead of sending; work on a copy of the state, claim nothing",
+    )
+    _common(run)
+    run.set_defaults(handler=_handle_run)
+    status = actions.add_parser("status", help="counts by state, last errors, queue depth")
+    status.add_argument("--maildir", type=Path, metavar="DIR", help="also count unclaimed mail")
+    _common(status)
+    status.set_defaults(handler=_handle_status)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="config with a [bot] table (.patchlens.toml)")
+    parser.add_argument("--state", type=Path, help="SQLite state file (overrides [bot] state)")
+
+
+def _handle_run(args: argparse.Namespace) -> int:
+    return run_command(args, sys.stdin.buffer, sys.stdout, sys.stderr, _stop_on_signals)
+
+
+def _handle_status(args: argparse.Namespace) -> int:
+    return status_command(args, sys.stdout)
+
+
+def _stop_on_signals(stop: Any) -> None:
+    """SIGTERM and SIGINT set ``stop``: the loop finishes the mail in hand and exits."""
+
+    def handler(signum: int, frame: object) -> None:
+        del signum, frame
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Any, BotConfig]:
+    from lint.bot.config import load_bot_config
+    from lint.config import load_config
+
+    config = load_config(args.config, Path.cwd())
+    return config, load_bot_config(config.path, args.state)
+
+
+def run_command(
+    args: argparse.Namespace,
+    stdin: BinaryIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    install_signals: Any,
+) -> int:
+    """``patchlens bot run``: one pass (or, with --watch, passes until a signal)."""
+    import shutil
+    import tempfile
+    from threading import Event
+
+    from lint.bot.intake import Examiner, ensure_maildir, stdin_mail
+    from lint.bot.run import RunOptions, run_bot
+    from lint.bot.state import BotState
+    from lint.engine.rules import CheckContext
+    from lint.errors import InputError
+    from lint.rulebook.ruleset import load_ruleset
+
+    if args.watch and args.stdin:
+        raise InputError("--watch", "a piped mail is one message: use --watch with --maildir")
+    config, bot = _settings(args)
+    from lint.checks.checkpatch.dictionary import choose_dictionary
+
+    context = CheckContext(profile=config.profile, spelling=choose_dictionary(None))
+    examiner = Examiner(bot, load_ruleset(config), context)
+    if args.maildir is not None:
+        if not args.maildir.is_dir():
+            raise InputError(str(args.maildir), "no such maildir")
+        if not args.dry_run:
+            ensure_maildir(args.maildir)
+    piped = next(stdin_mail(stdin)) if args.stdin else None
+    scratch = tempfile.mkdtemp(prefix="patchlens-dry-run.") if args.dry_run else None
+    state_path = bot.state
+    if scratch is not None:
+        # A dry run works on a copy: the real state and the maildir stay untouched.
+        state_path = Path(scratch) / "state.sqlite"
+        _copy_state(bot.state, state_path)
+    stop = Event()
+    install_signals(stop)
+    state = BotState(state_path, durable=bot.durable)
+    try:
+        options = RunOptions(
+            examiner=examiner,
+            maildir=args.maildir,
+            stdin_mail=piped,
+            watch=args.watch,
+            poll=args.poll,
+            dry_run=args.dry_run,
+            jobs=max(args.jobs, 1),
+        )
+        counts = run_bot(state, options, stdout.write, stop)
+    finally:
+        state.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    stderr.write(
+        f"patchlens bot: {counts.received} new mails ({counts.failed} failed, "
+        f"{counts.duplicates} seen before), {counts.replies} replies composed, "
+        f"{counts.delivered} delivered, {counts.delivery_failures} delivery failures\n"
+    )
+    for error in counts.errors[-10:]:
+        stderr.write(f"patchlens bot: {error}\n")
+    return EXIT_CLEAN
+
+
+def _copy_state(source: Path, target: Path) -> None:
+    import sqlite3
+
+    if not source.is_file():
+        return
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def status_command(args: argparse.Namespace, stdout: TextIO) -> int:
+    """``patchlens bot status``: counts by state, last errors, queue depth."""
+    from lint.bot.intake import new_mail
+    from lint.bot.state import BotState, status_report
+    from lint.errors import InputError
+
+    _, bot = _settings(args)
+    if not bot.state.is_file():
+        raise InputError(str(bot.state), "no bot state here yet (run `patchlens bot run` first)")
+    state = BotState(bot.state)
+    try:
+        report = status_report(state)
+    finally:
+        state.close()
+    unclaimed = len(new_mail(args.maildir)) if args.maildir is not None else None
+    stdout.write(render_status(report, bot.state, unclaimed))
+    return EXIT_CLEAN
+
+
+def render_status(report: StatusReport, path: Path, unclaimed: int | None) -> str:
+    """The text of ``bot status``."""
+
+    def line(pairs: tuple[tuple[str, int], ...]) -> str:
+        return ", ".join(f"{name} {count}" for name, count in pairs) or "none"
+
+    out = [
+        f"state:      {path}",
+        f"messages:   {line(report.messages)}",
+        f"kinds:      {line(report.kinds)}",
+        f"series:     {line(report.series)}",
+        f"replies:    {report.replies}",
+        "deliveries: " + (", ".join(f"{c} {s} {n}" for c, s, n in report.deliveries) or "none"),
+        f"queue:      {report.open_series} open series, "
+        f"{report.pending_deliveries} pending deliveries"
+        + (f", {unclaimed} unclaimed mails" if unclaimed is not None else ""),
+    ]
+    if report.failed_messages:
+        out.append("last failed mails:")
+        out.extend(f"  {msgid}: {reason}" for msgid, reason in report.failed_messages)
+    if report.delivery_errors:
+        out.append("last delivery errors:")
+        out.extend(
+            f"  {msgid} {channel}: {error}" for msgid, channel, error in report.delivery_errors
+        )
+    return "\n".join(out) + "\n"
