@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint.patch.diff import enclosing_functions, function_from_heading, parse_diff
-from lint.patch.model import Diff, FileStatus
+from lint.patch.diff import Diff, FileStatus
+from lint.patch.diffparse import parse_diff
+from lint.patch.functions import enclosing_functions, function_from_heading
 
 MODIFY = """\
 diff --git a/arch/x86/kernel/cpu/common.c b/arch/x86/kernel/cpu/common.c

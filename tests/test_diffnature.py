@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lint.errors import InputError
-from lint.patch.diff import parse_diff
+from lint.patch.diffparse import parse_diff
 from lint.patch.nature import DiffNature, analyse, load_vocabulary, strip_c
 from lint.resources import resource_dir
 

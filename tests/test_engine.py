@@ -10,14 +10,10 @@ import pytest
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
 from lint.engine.rules import CheckContext, active_profile, run
 from lint.errors import InputError
+from lint.patch.diff import ChangedLine, Diff, FileDiff, FileStatus, Hunk
 from lint.patch.model import (
-    ChangedLine,
     Changelog,
     DecodedMail,
-    Diff,
-    FileDiff,
-    FileStatus,
-    Hunk,
     Paragraph,
     Patch,
     RawMail,

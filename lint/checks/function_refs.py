@@ -7,7 +7,7 @@ function name can be ambiguous": ``reservation_count`` could be a variable,
 ``reservation_count()`` cannot.
 
 The check knows a word is a function when the diff changes lines inside a
-function of that name (:attr:`lint.patch.model.Diff.functions`). Only names that
+function of that name (:attr:`lint.patch.diff.Diff.functions`). Only names that
 look like C identifiers rather than English words count (``pattern``, by
 default: with an underscore or a digit), so ``probe`` or ``init`` in prose
 are left alone. A name after ``struct``/``union``/``enum`` is a type.

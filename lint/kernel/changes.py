@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 
 from lint.compilecache import compile_regex
 from lint.kernel.view import FunctionSpan, PinningView
-from lint.patch.diff import function_from_heading
-from lint.patch.model import ChangedLine, FileDiff, Hunk
+from lint.patch.diff import ChangedLine, FileDiff, Hunk
+from lint.patch.functions import function_from_heading
 from lint.record import record
 
 _CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")

@@ -36,7 +36,8 @@ from lint.kernel.view import (
     required_sections,
     rulebook_view,
 )
-from lint.patch.model import ChangedLine, Patch
+from lint.patch.diff import ChangedLine
+from lint.patch.model import Patch
 from lint.patch.nature import NatureVocabulary, diff_nature
 
 __all__ = [

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lint.patch.changelog import parse_changelog, split_patch_text
-from lint.patch.model import DecodedMail, DiffSource, Patch
+from lint.patch.diff import DiffSource
+from lint.patch.model import DecodedMail, Patch
 from lint.patch.subject import parse_subject
 
 

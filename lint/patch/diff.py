@@ -1,564 +1,116 @@
-"""The diff of a patch: files, hunks, changed lines and the functions they sit in.
-
-This is the only module that imports :mod:`unidiff` (lazily: a git hook runs
-on every send and should not pay for it unless there is a diff).  The diff is
-cut at each ``diff --git`` line and every piece is parsed on its own, so one
-malformed file costs only that file; a piece unidiff rejects is read again by
-a tolerant parser that keeps whatever hunks are whole or half there.  Nothing
-here raises on a bad diff.
-
-Function names come from two places: git's hunk heading (the text after the
-second ``@@``, the nearest "funcname" line above the hunk) and the hunk's own
-lines, where a C definition such as ``static void __init cr4_init(void)``
-followed by ``{``, or an asm ``SYM_FUNC_START(name)``, takes over for the
-lines below it.
+"""What a diff is: files, hunks and changed lines, and the diff text of a mail before
+it is parsed. :mod:`lint.patch.diffparse` reads one; :class:`~lint.patch.model.Patch`
+asks it to only when a rule needs the parsed diff.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from enum import Enum
 
-from lint.compilecache import compile_regex
-from lint.patch.model import ChangedLine, Diff, FileDiff, FileStatus, Hunk
-from lint.record import record
-
-_HUNK_HEADER = compile_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
-_DEV_NULL = "/dev/null"
+from lint.record import field, record
 
 
-@record
-class _Header:
-    """What the extended header lines of one ``diff --git`` say about the file."""
+class FileStatus(Enum):
+    """What a diff does to one file."""
 
-    old_path: str
-    new_path: str
-    status: FileStatus
-    binary: bool
-    old_mode: str
-    new_mode: str
-    git: bool
-    old_index: str = ""
-    new_index: str = ""
+    MODIFIED = "modified"
+    ADDED = "added"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
 
 
 @record
-class _RawHunk:
-    """A hunk as read, before function detection: (kind, text, index) per line."""
+class ChangedLine:
+    """An added or removed line of a hunk."""
+
+    added: bool
+    """True for ``+`` lines, False for ``-`` lines."""
+    text: str
+    old_line: int | None
+    new_line: int | None
+    function: str
+    """Name of the function the line sits in (hunk header or hunk context), or ``""``."""
+    line: int
+    """Input line of this diff line."""
+
+
+@record
+class Hunk:
+    """One ``@@`` hunk."""
 
     old_start: int
     old_length: int
     new_start: int
     new_length: int
     heading: str
-    index: int
-    lines: tuple[tuple[str, str, int], ...]
+    """Text after the second ``@@`` (git's function context)."""
+    line: int
+    changes: tuple[ChangedLine, ...]
+    context_before: tuple[str, ...] = ()
+    """Context (unchanged) lines of the hunk, in order, for function detection."""
 
 
-def parse_diff(
-    text: str,
-    first_line: int,
-    *,
-    lines: Sequence[int] | None = None,
-    use_unidiff: bool = True,
-) -> Diff:
-    """Parse the diff ``text`` whose first line is input line ``first_line``.
+@record
+class FileDiff:
+    """The changes to one file."""
 
-    ``lines``, when given, is the input line of each line of ``text`` (for
-    mails whose body was transfer-encoded, where lines do not run on one by
-    one); it takes precedence over ``first_line``.  Never raises for a
-    malformed diff: what parses is returned.
+    old_path: str
+    new_path: str
+    status: FileStatus
+    binary: bool
+    line: int
+    hunks: tuple[Hunk, ...]
+    added: int = 0
+    removed: int = 0
+    old_mode: str = ""
+    """Git file mode before (``100644``, ``100755``, ``120000``...), ``""`` if not given."""
+    new_mode: str = ""
+    """Git file mode after; differs from :attr:`old_mode` on a mode change."""
+    old_index: str = ""
+    """The pre-image blob id of git's ``index abc..def`` line (abbreviated), ``""`` if none."""
+    new_index: str = ""
+    """The post-image blob id of that line."""
 
-    Each file is read with unidiff; what unidiff rejects (a truncated hunk, a
-    count that does not add up) is read again by a lean count-driven reader,
-    the way ``git apply`` reads hunks, which keeps whatever is there.  Both
-    give the same result on well-formed diffs; ``use_unidiff=False`` uses the
-    lean reader alone (about twice as fast).  Lint throughput does not depend
-    on it: :class:`~lint.patch.model.Patch` parses a diff only when a rule needs it.
-    """
-    if not text:
-        return Diff()
-    rows = text.split("\n")
-    if text.endswith("\n"):
-        rows.pop()
-    count = len(rows)
-    numbers: Sequence[int]
-    if lines is None:
-        numbers = range(first_line, first_line + count)
-    elif len(lines) >= count:
-        numbers = lines
-    else:
-        numbers = [*lines, *([0] * (count - len(lines)))]
-    files: list[FileDiff] = []
-    for start, end in _chunks(rows):
-        files.extend(_parse_chunk(rows, start, end, numbers, use_unidiff))
-    return Diff(files=tuple(files))
+    @property
+    def path(self) -> str:
+        """The path that names this file: the new one unless it was deleted."""
+        return self.old_path if self.status is FileStatus.DELETED else self.new_path
 
 
-def _chunks(rows: Sequence[str]) -> list[tuple[int, int]]:
-    """Index ranges of the per-file pieces: each starts at a ``diff `` line.
+@record
+class Diff:
+    """All file changes of a patch, with the views rules ask for computed once."""
 
-    A ``diff --git`` line cannot be hunk content (those start with a space,
-    ``+``, ``-`` or ``\\``), so cutting there is always safe.  Text before the
-    first such line is a piece of its own (plain ``---``/``+++`` diffs).
-    """
-    starts = [i for i, row in enumerate(rows) if row.startswith("diff ")]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    return [(s, e) for s, e in zip(starts, [*starts[1:], len(rows)], strict=True) if s < e]
+    files: tuple[FileDiff, ...] = ()
+    changed_lines: tuple[tuple[FileDiff, ChangedLine], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    """Every changed line with its file, in diff order."""
+    added_text: str = field(init=False, repr=False, compare=False)
+    """All added lines joined by newlines: one regex search tells whether any line matches."""
+    removed_text: str = field(init=False, repr=False, compare=False)
+    """All removed lines joined by newlines."""
+    functions: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Functions with changed lines, in order of first appearance."""
 
-
-def _parse_chunk(
-    rows: Sequence[str], start: int, end: int, numbers: Sequence[int], use_unidiff: bool
-) -> list[FileDiff]:
-    git = rows[start].startswith("diff --git")
-    raw_files = _unidiff_chunk(rows, start, end) if use_unidiff else None
-    if raw_files is None or (git and len(raw_files) != 1):
-        raw_files = _read_chunk(rows, start, end)
-    if git and not raw_files:
-        raw_files = [(start, _DEV_NULL, _DEV_NULL, False, [])]
-    result: list[FileDiff] = []
-    for file_start, old_name, new_name, binary, hunks in raw_files:
-        # A CRLF mail whose CRs are kept (git's quoted-cr sample): no name ends in CR,
-        # and unidiff drops the old name's but keeps the new one's.
-        old_name, new_name = old_name.rstrip("\r"), new_name.rstrip("\r")
-        if git:
-            header = _git_header(rows, start, end, old_name, new_name)
-        else:
-            header = _plain_header(old_name, new_name, binary)
-        result.append(_build_file(header, file_start, hunks, numbers))
-    return result
-
-
-_RawFile = tuple[int, str, str, bool, list[_RawHunk]]
-
-
-def _unidiff_chunk(rows: Sequence[str], start: int, end: int) -> list[_RawFile] | None:
-    """Parse ``rows[start:end]`` with unidiff; ``None`` when it gives up."""
-    from unidiff.patch import PatchSet  # lazy: see the module docstring
-
-    try:
-        patch_set = PatchSet([row + "\n" for row in rows[start:end]])
-    except Exception:  # unidiff raises several types on malformed input
-        return None
-    headers = [i for i in range(start, end) if rows[i].startswith("@@ ")]
-    files: list[_RawFile] = []
-    position = 0
-    for patched in patch_set:
-        hunks: list[_RawHunk] = []
-        for hunk in patched:
-            if position >= len(headers):
-                return None
-            index = headers[position]
-            position += 1
-            body = tuple(
-                (line.line_type, line.value.rstrip("\n"), start + line.diff_line_no - 1)
-                for line in hunk
-                if line.line_type in "+- " and line.line_type and line.diff_line_no
-            )
-            hunks.append(
-                _RawHunk(
-                    hunk.source_start,
-                    hunk.source_length,
-                    hunk.target_start,
-                    hunk.target_length,
-                    hunk.section_header.rstrip("\n"),
-                    index,
-                    body,
-                )
-            )
-        file_start = start + (patched.diff_line_no or 1) - 1
-        if file_start > start and rows[file_start - 1].startswith("--- "):
-            # unidiff counts a plain diff's file from its "+++" line.
-            file_start -= 1
-        files.append(
-            (file_start, patched.source_file, patched.target_file, patched.is_binary_file, hunks)
+    def __post_init__(self) -> None:
+        changed = tuple((f, c) for f in self.files for h in f.hunks for c in h.changes)
+        # A frozen dataclass computes derived fields through object.__setattr__.
+        object.__setattr__(self, "changed_lines", changed)
+        object.__setattr__(self, "added_text", "\n".join(c.text for _, c in changed if c.added))
+        object.__setattr__(
+            self, "removed_text", "\n".join(c.text for _, c in changed if not c.added)
         )
-    return files
+        names = dict.fromkeys(c.function for _, c in changed if c.function)
+        object.__setattr__(self, "functions", tuple(names))
 
 
-def _read_chunk(rows: Sequence[str], start: int, end: int) -> list[_RawFile]:
-    """Read what can be read: headers, and hunks as far as their lines go."""
-    files: list[_RawFile] = []
-    old_name = new_name = ""
-    file_start = start
-    binary = False
-    hunks: list[_RawHunk] = []
-    index = start
-    while index < end:
-        row = rows[index]
-        header = _HUNK_HEADER.match(row) if row.startswith("@@ ") else None
-        if header is not None:
-            hunk, index = _read_hunk(rows, index, end, header)
-            hunks.append(hunk)
-            continue
-        if row.startswith("--- ") and index + 1 < end and rows[index + 1].startswith("+++ "):
-            if hunks and not rows[start].startswith("diff "):
-                files.append((file_start, old_name, new_name, binary, hunks))
-                hunks, binary, file_start = [], False, index
-            old_name = row[4:].split("\t", 1)[0]
-            new_name = rows[index + 1][4:].split("\t", 1)[0]
-            index += 2
-            continue
-        if row.startswith(("Binary files ", "GIT binary patch")):
-            binary = True
-        index += 1
-    if hunks or binary or rows[start].startswith("diff "):
-        files.append((file_start, old_name, new_name, binary, hunks))
-    return files
+@record
+class DiffSource:
+    """The diff part of a mail as text, before it is parsed into a :class:`Diff`."""
 
-
-def _read_hunk(
-    rows: Sequence[str], index: int, end: int, header: re.Match[str]
-) -> tuple[_RawHunk, int]:
-    old_length = int(header.group(2) or "1")
-    new_length = int(header.group(4) or "1")
-    old_left, new_left = old_length, new_length
-    body: list[tuple[str, str, int]] = []
-    position = index + 1
-    while position < end and (old_left > 0 or new_left > 0):
-        row = rows[position]
-        kind = row[:1]
-        if kind == "\\":
-            position += 1
-            continue
-        if kind == "" or kind == " ":
-            # Some mailers strip the space of an empty context line.
-            old_left, new_left = old_left - 1, new_left - 1
-            kind = " "
-        elif kind == "-" and old_left > 0:
-            old_left -= 1
-        elif kind == "+" and new_left > 0:
-            new_left -= 1
-        else:
-            break
-        body.append((kind, row[1:], position))
-        position += 1
-    while position < end and rows[position].startswith("\\"):
-        position += 1
-    hunk = _RawHunk(
-        int(header.group(1)),
-        old_length,
-        int(header.group(3)),
-        new_length,
-        header.group(5),
-        index,
-        tuple(body),
-    )
-    return hunk, position
-
-
-def _strip_prefix(name: str, prefix: str) -> str:
-    name = _unquote(name)
-    return name[2:] if name.startswith(prefix) else name
-
-
-def _unquote(name: str) -> str:
-    """Undo git's C-style quoting of unusual path names (``"a/t\\303\\251st"``)."""
-    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
-        return name
-    try:
-        return (
-            name[1:-1]
-            .encode("latin-1", "backslashreplace")
-            .decode("unicode_escape")
-            .encode("latin-1")
-            .decode("utf-8", "replace")
-        )
-    except (UnicodeError, ValueError):
-        return name[1:-1]
-
-
-def _git_header(rows: Sequence[str], start: int, end: int, old: str, new: str) -> _Header:
-    """Read git's extended header lines (up to the first hunk or ``---``)."""
-    old_path = _strip_prefix(old, "a/") if old and old != _DEV_NULL else ""
-    new_path = _strip_prefix(new, "b/") if new and new != _DEV_NULL else ""
-    status = FileStatus.MODIFIED
-    binary = False
-    old_mode = new_mode = ""
-    old_index = new_index = ""
-    rename_from = rename_to = ""
-    for index in range(start + 1, end):
-        row = rows[index]
-        if row.startswith(("@@ ", "--- ")):
-            break
-        if row.startswith("new file mode "):
-            status, new_mode = FileStatus.ADDED, row[14:].strip()
-        elif row.startswith("deleted file mode "):
-            status, old_mode = FileStatus.DELETED, row[18:].strip()
-        elif row.startswith("old mode "):
-            old_mode = row[9:].strip()
-        elif row.startswith("new mode "):
-            new_mode = row[9:].strip()
-        elif row.startswith(("rename from ", "copy from ")):
-            rename_from = _unquote(row.split(" ", 2)[2])
-            status = FileStatus.RENAMED if row[0] == "r" else FileStatus.COPIED
-        elif row.startswith(("rename to ", "copy to ")):
-            rename_to = _unquote(row.split(" ", 2)[2])
-        elif row.startswith(("Binary files ", "GIT binary patch")):
-            binary = True
-        elif row.startswith("index "):
-            # "index abc..def 100644": the blobs before and after, and an unchanged mode.
-            blobs, _, mode = row[6:].partition(" ")
-            old_index, _, new_index = blobs.partition("..")
-            if mode.strip().isdigit() and not old_mode:
-                old_mode = new_mode = mode.strip()
-    if rename_from:
-        old_path = rename_from
-    if rename_to:
-        new_path = rename_to
-    if not old_path or not new_path:
-        from_line = _paths_from_git_line(rows[start])
-        old_path = old_path or from_line[0]
-        new_path = new_path or from_line[1]
-    if status is FileStatus.ADDED:
-        old_path = _DEV_NULL
-    elif status is FileStatus.DELETED:
-        new_path = _DEV_NULL
-    return _Header(
-        old_path,
-        new_path,
-        status,
-        binary,
-        old_mode,
-        new_mode,
-        git=True,
-        old_index=old_index.strip(),
-        new_index=new_index.strip(),
-    )
-
-
-def _paths_from_git_line(row: str) -> tuple[str, str]:
-    """Both paths of ``diff --git a/NAME b/NAME`` (the names agree when not renamed)."""
-    rest = row[len("diff --git ") :]
-    half = (len(rest) - 1) // 2
-    left, right = rest[:half], rest[half + 1 :]
-    if left[2:] == right[2:]:
-        return _strip_prefix(left, "a/"), _strip_prefix(right, "b/")
-    before, sep, after = rest.partition(" b/")
-    if sep:
-        return _strip_prefix(before, "a/"), after
-    return rest, rest
-
-
-def _plain_header(old: str, new: str, binary: bool) -> _Header:
-    """Facts of a diff without a git header: only ``---``/``+++`` say anything."""
-    status = FileStatus.MODIFIED
-    if old == _DEV_NULL:
-        status = FileStatus.ADDED
-    elif new == _DEV_NULL:
-        status = FileStatus.DELETED
-    old_path = _DEV_NULL if old == _DEV_NULL else _strip_prefix(old, "a/")
-    new_path = _DEV_NULL if new == _DEV_NULL else _strip_prefix(new, "b/")
-    return _Header(old_path, new_path, status, binary, "", "", git=False)
-
-
-def _build_file(
-    header: _Header, file_start: int, raw_hunks: Sequence[_RawHunk], numbers: Sequence[int]
-) -> FileDiff:
-    path = header.new_path if header.status is not FileStatus.DELETED else header.old_path
-    c_like = path.endswith(C_LIKE_SUFFIXES)
-    hunks = tuple(_build_hunk(raw, c_like, numbers) for raw in raw_hunks)
-    added = sum(1 for hunk in hunks for change in hunk.changes if change.added)
-    removed = sum(1 for hunk in hunks for change in hunk.changes if not change.added)
-    return FileDiff(
-        old_path=header.old_path,
-        new_path=header.new_path,
-        status=header.status,
-        binary=header.binary,
-        line=numbers[file_start],
-        hunks=hunks,
-        added=added,
-        removed=removed,
-        old_mode=header.old_mode,
-        new_mode=header.new_mode,
-        old_index=header.old_index,
-        new_index=header.new_index,
-    )
-
-
-def _build_hunk(raw: _RawHunk, c_like: bool, numbers: Sequence[int]) -> Hunk:
-    old_function = new_function = function_from_heading(raw.heading) if c_like else ""
-    changes: list[ChangedLine] = []
-    context: list[str] = []
-    append = changes.append
-    old_line, new_line = raw.old_start, raw.new_start
-    body = raw.lines
-    for position, (kind, text, index) in enumerate(body):
-        # Only a line starting at column 0 with an identifier or "}" can
-        # start or end a function; indented lines keep the current one.
-        boundary = c_like and text[:1] not in _INSIDE
-        if kind == "+":
-            function = new_function
-            if boundary:
-                function, new_function = _step(new_function, body, position, "-")
-            append(ChangedLine(True, text, None, new_line, function, numbers[index]))
-            new_line += 1
-        elif kind == "-":
-            function = old_function
-            if boundary:
-                function, old_function = _step(old_function, body, position, "+")
-            append(ChangedLine(False, text, old_line, None, function, numbers[index]))
-            old_line += 1
-        else:
-            if boundary:
-                old_function = _step(old_function, body, position, "+")[1]
-                new_function = _step(new_function, body, position, "-")[1]
-            context.append(text)
-            old_line += 1
-            new_line += 1
-    return Hunk(
-        old_start=raw.old_start,
-        old_length=raw.old_length,
-        new_start=raw.new_start,
-        new_length=raw.new_length,
-        heading=raw.heading,
-        line=numbers[raw.index],
-        changes=tuple(changes),
-        context_before=tuple(context),
-    )
-
-
-# Function detection.  Kernel trees set "diff=cpp" for C sources, so git's
-# hunk heading is the nearest line above the hunk that starts at column 0
-# with an identifier: a function signature, but also "struct foo {", a
-# label or a macro.  Only C and assembler sources are looked at.
-C_LIKE_SUFFIXES = (".c", ".h", ".S", ".s", ".cc", ".cpp", ".cxx", ".hh", ".hpp")
-
-_CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
-_FIRST_ARGUMENT = compile_regex(r"\(\s*([A-Za-z_]\w*)\s*[,)]")
-# Assembler entry points (include/linux/linkage.h) and the macros that
-# define C functions under another name (IDT entries, system calls).
-_ASM_START = compile_regex(
-    r"(?:SYM_(?:FUNC|CODE|TYPED_FUNC)_START\w*|SYM_INNER_LABEL\w*|ENTRY|GLOBAL)\(\s*(\w+)"
-)
-_ASM_END = compile_regex(r"(?:SYM_(?:FUNC|CODE)_END\w*|END|ENDPROC)\(")
-_DEFINER = compile_regex(
-    r"(?:DEFINE_IDTENTRY\w*|DEFINE_FREDENTRY\w*|(?:COMPAT_)?SYSCALL(?:32)?_DEFINE\d*)"
-    r"\(\s*(\w+)"
-)
-_MACRO = compile_regex(r"[A-Z][A-Z0-9_]*")
-# Annotations that take arguments and sit before or after the name.
-_ANNOTATIONS = frozenset(
-    {
-        "__attribute__",
-        "__printf",
-        "__scanf",
-        "__aligned",
-        "__section",
-        "__alloc_size",
-        "__acquires",
-        "__releases",
-        "__must_hold",
-        "__cond_acquires",
-        "__cond_releases",
-        "__diagnose_as",
-        "__counted_by",
-    }
-)
-# Statements, and type words that precede "(" only in a pointer declarator
-# such as "static int (*handler)(void)".
-_KEYWORDS = frozenset(
-    {"if", "for", "while", "switch", "return", "sizeof", "do", "else", "case"}
-    | {"void", "int", "char", "long", "short", "unsigned", "signed", "bool", "const"}
-)
-
-
-def function_from_heading(heading: str) -> str:
-    """The function a hunk heading names, or ``""`` (``struct foo {``, a label...).
-
-    ``static void __init cr4_init(void)`` gives ``cr4_init``;
-    ``SYM_FUNC_START(asm_fred_entry_from_user)`` and
-    ``DEFINE_IDTENTRY_RAW(exc_page_fault)`` give the name in parentheses.
-    """
-    return _definition_name(heading, allow_macro=False)
-
-
-def _definition_name(text: str, *, allow_macro: bool) -> str:
-    """The name a column-0 line defines, if it has the shape of a definition."""
-    if not text or not (text[0].isalpha() or text[0] == "_"):
-        return ""
-    if (found := _ASM_START.match(text) or _DEFINER.match(text)) is not None:
-        return found.group(1)
-    stripped = text.rstrip()
-    if stripped.endswith(";") or "(" not in text or "=" in text.partition("(")[0]:
-        return ""
-    for call in _CALL.finditer(text):
-        before = text[: call.start()]
-        if before.count("(") != before.count(")"):
-            continue
-        name = call.group(1)
-        if name in _ANNOTATIONS:
-            continue
-        if name in _KEYWORDS:
-            return ""
-        if _MACRO.fullmatch(name):
-            if not allow_macro:
-                return ""
-            argument = _FIRST_ARGUMENT.match(text, call.end() - 1)
-            return argument.group(1) if argument else ""
-        return name
-    return ""
-
-
-# First characters of lines that can neither start nor end a function.
-_INSIDE = frozenset({"", " ", "\t", "#", "/", "*", "{", ")", "-", "+", "@", "."})
-
-
-def _opens_body(body: Sequence[tuple[str, str, int]], position: int, skip: str) -> bool:
-    """Whether the definition-shaped line at ``position`` is followed by its ``{``.
-
-    Kernel style puts a function's brace alone on a line after the
-    signature, which may wrap over indented continuation lines.  Lines of
-    kind ``skip`` belong to the other side of the hunk and are passed over.
-    """
-    text = body[position][1]
-    if text.rstrip().endswith("{"):
-        return ")" in text
-    seen = 0
-    for following in range(position + 1, len(body)):
-        kind, text, _ = body[following]
-        if kind == skip:
-            continue
-        if text.startswith("{"):
-            return True
-        seen += 1
-        if seen > 12 or not text[:1].isspace() or text.rstrip().endswith((";", "}")):
-            return False
-    return False
-
-
-def _step(
-    current: str, body: Sequence[tuple[str, str, int]], position: int, skip: str
-) -> tuple[str, str]:
-    """The function of the line at ``position`` and the one for the lines after it."""
-    text = body[position][1]
-    if text.startswith("}"):
-        return current, ""
-    if (asm := _ASM_START.match(text)) is not None:
-        return asm.group(1), asm.group(1)
-    if _ASM_END.match(text) is not None:
-        return current, ""
-    name = _definition_name(text, allow_macro=True)
-    if name and _opens_body(body, position, skip):
-        return name, name
-    return current, current
-
-
-def enclosing_functions(texts: Sequence[str], initial: str) -> list[str]:
-    """The function each line of ``texts`` (one side of a hunk) sits in.
-
-    ``initial`` is the function of the hunk heading.  A definition followed by
-    ``{`` (or an asm ``SYM_*_START``) starts a new function from its own line
-    on; a ``}`` or ``SYM_*_END`` at column 0 ends it after that line.
-    """
-    body = [(" ", text, 0) for text in texts]
-    result: list[str] = []
-    current = initial
-    for position, text in enumerate(texts):
-        if text[:1] in _INSIDE:
-            result.append(current)
-            continue
-        function, current = _step(current, body, position, "")
-        result.append(function)
-    return result
+    text: str = ""
+    first_line: int = 0
+    lines: tuple[int, ...] = ()
+    """Input line of each line of :attr:`text`."""

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from lint.compilecache import compile_regex
 from lint.config import read_toml
-from lint.patch.model import ChangedLine, FileDiff, Hunk, Patch
+from lint.patch.diff import ChangedLine, FileDiff, Hunk
+from lint.patch.model import Patch
 from lint.patch.pairs import Side, pair_annotations, pair_moves, pair_renames, without
 from lint.record import record
 from lint.rulebook import datafile

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from lint.compilecache import compile_regex
-from lint.patch.diff import function_from_heading
-from lint.patch.model import ChangedLine, FileDiff
+from lint.patch.diff import ChangedLine, FileDiff
+from lint.patch.functions import function_from_heading
 from lint.record import record
 
 _TOKEN = compile_regex(r"[A-Za-z_]\w*|\d\w*|\S")

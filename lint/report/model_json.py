@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from lint.patch.model import FileDiff, Patch, TextLine
+from lint.patch.diff import FileDiff
+from lint.patch.model import Patch, TextLine
 
 SCHEMA = "patchlens/message/1"
 

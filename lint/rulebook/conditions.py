@@ -28,7 +28,8 @@ import os
 import re
 
 from lint.errors import InputError
-from lint.patch.model import ChangedLine, FileDiff, Patch
+from lint.patch.diff import ChangedLine, FileDiff
+from lint.patch.model import Patch
 from lint.record import record
 from lint.rulebook.facts import FACT_KEYS, Vocabulary, compile_fact
 from lint.rulebook.globs import glob_to_regex
