@@ -38,7 +38,7 @@ from lint.config import Config  # noqa: E402
 from lint.diagnostic import Diagnostic, Severity  # noqa: E402
 from lint.engine.pipeline import read_patches  # noqa: E402
 from lint.engine.rules import CheckContext, run  # noqa: E402
-from lint.patch.model import RawMail  # noqa: E402
+from lint.mail.model import RawMail  # noqa: E402
 from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

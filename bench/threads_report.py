@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from lint.config import Config  # noqa: E402
 from lint.explain.render import FORMATS, explain_mails, render  # noqa: E402
-from lint.patch.model import RawMail  # noqa: E402
+from lint.mail.model import RawMail  # noqa: E402
 from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 from lint.sources.inputs import open_input  # noqa: E402
 from lint.thread.threads import group_threads, summarize  # noqa: E402

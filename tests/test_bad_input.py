@@ -335,8 +335,8 @@ def test_a_mail_of_headers_alone_is_not_truncated(
 
 def test_an_overlong_line_is_named_by_its_line_in_the_input() -> None:
     from lint.errors import InputError
+    from lint.mail.model import RawMail
     from lint.mail.sanity import check_raw
-    from lint.patch.model import RawMail
 
     data = b"Subject: x\n\nshort\n" + b"a" * (3 << 20) + b"\nend\n"
     with pytest.raises(InputError) as caught:

@@ -17,7 +17,7 @@ from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import run
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 

@@ -17,7 +17,7 @@ from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import CheckContext, run
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver
 

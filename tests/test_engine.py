@@ -10,18 +10,9 @@ import pytest
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
 from lint.engine.rules import CheckContext, active_profile, run
 from lint.errors import InputError
+from lint.mail.model import DecodedMail, RawMail, TextLine
 from lint.patch.diff import ChangedLine, Diff, FileDiff, FileStatus, Hunk
-from lint.patch.model import (
-    Changelog,
-    DecodedMail,
-    Paragraph,
-    Patch,
-    RawMail,
-    Section,
-    Subject,
-    TextLine,
-    Trailer,
-)
+from lint.patch.model import Changelog, Paragraph, Patch, Section, Subject, Trailer
 from lint.rulebook.conditions import Trigger, compile_condition, glob_to_regex
 from lint.rulebook.ruleset import Ruleset, load_rule
 

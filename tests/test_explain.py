@@ -21,7 +21,7 @@ from lint.explain.render import (
     md_escape,
     render,
 )
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input
 

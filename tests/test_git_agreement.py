@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from lint.mail.decode import decode
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 T5100 = DATA / "torture" / "git-t5100"

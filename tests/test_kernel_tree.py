@@ -22,7 +22,7 @@ from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path
 from lint.kernel.tree import scan_source, scan_tree, tree_view
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, load_rule
 

@@ -11,7 +11,7 @@ import base64
 import pytest
 
 from lint.mail.decode import clean_subject, decode
-from lint.patch.model import DecodedMail, RawMail
+from lint.mail.model import DecodedMail, RawMail
 
 PATCH_TAIL = b"---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-x\n+y\n"
 

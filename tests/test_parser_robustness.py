@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lint.errors import InputError
 from lint.mail.decode import decode
-from lint.patch.model import DecodedMail, RawMail
+from lint.mail.model import DecodedMail, RawMail
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from lint.mail.model import DecodedMail
 from lint.patch.analyse import analyse
 from lint.patch.changelog import split_patch_text
 from lint.patch.diff import FileStatus
 from lint.patch.diffparse import parse_diff
-from lint.patch.model import DecodedMail
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -12,7 +12,8 @@ from lint.diagnostic import Severity
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import run
 from lint.errors import InputError
-from lint.patch.model import Patch, RawMail
+from lint.mail.model import RawMail
+from lint.patch.model import Patch
 from lint.resources import resource_dir
 from lint.rulebook.conditions import compile_condition
 from lint.rulebook.ruleset import Ruleset, load_rule

@@ -11,7 +11,7 @@ from lint.engine.pipeline import read_patches
 from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path, required_sections
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.record import FrozenInstanceError, replace
 from lint.resources import resource_dir
 

@@ -10,7 +10,7 @@ from lint.cli.main import main
 from lint.config import Config, load_config
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import CheckContext, active_profile, run
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 
 

@@ -19,7 +19,7 @@ from lint.config import Config
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.runner import LintJob, lint_mails
 from lint.engine.threads import ThreadPass, is_thread_candidate
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
 from lint.thread.review import parse_review

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lint.errors import InputError
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.sources.inputs import (
     from_directory,
     from_file,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lint.engine.pipeline import read_patches
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.sources.inputs import open_input
 from lint.thread.threads import Thread, group_threads, lore_link, summarize
 

@@ -8,7 +8,7 @@ from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches
 from lint.engine.rules import CheckContext, run
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 
 RULESET = load_ruleset(Config())

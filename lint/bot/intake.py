@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.engine.rules import CheckContext
-    from lint.patch.model import DecodedMail, Patch
+    from lint.mail.model import DecodedMail
+    from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset
 
 _MSGID = compile_regex(r"<[^<>\s]+>")
@@ -118,8 +119,8 @@ def header_message_id(data: bytes) -> str:
 def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
     """Examine one mail; never raises for bad input (see the module docstring)."""
     from lint.mail.decode import decode
+    from lint.mail.model import RawMail
     from lint.mail.sanity import check_decoded, check_raw
-    from lint.patch.model import RawMail
 
     raw = RawMail(data, origin)
     try:

@@ -37,7 +37,8 @@ from lint.rulebook.regex import Regex
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.engine.rules import CheckContext
-    from lint.patch.model import Changelog, Patch, TextLine
+    from lint.mail.model import TextLine
+    from lint.patch.model import Changelog, Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec
 

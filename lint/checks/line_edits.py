@@ -13,7 +13,8 @@ from lint.diagnostic import Fix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.patch.model import Patch, TextLine
+    from lint.mail.model import TextLine
+    from lint.patch.model import Patch
 
 _FOLD_WIDTH = 78
 """RFC 5322's recommended line length; git format-patch folds longer subjects."""

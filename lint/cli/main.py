@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from lint.checks.checkpatch.dictionary import Dictionary
     from lint.config import Config
     from lint.engine.pipeline import DecodeOptions
-    from lint.patch.model import RawMail
+    from lint.mail.model import RawMail
     from lint.rulebook.ruleset import Ruleset
 
 EXIT_CLEAN = 0

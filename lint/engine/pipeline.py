@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from lint.mail.decode import decode
+from lint.mail.model import RawMail
 from lint.mail.sanity import check_decoded, check_raw
 from lint.patch.analyse import analyse
-from lint.patch.model import Patch, RawMail
+from lint.patch.model import Patch
 from lint.record import record
 
 

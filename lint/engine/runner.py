@@ -14,7 +14,8 @@ from itertools import islice
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import CheckContext, run
-from lint.patch.model import Patch, RawMail
+from lint.mail.model import RawMail
+from lint.patch.model import Patch
 from lint.record import record
 from lint.rulebook.ruleset import Ruleset
 from lint.thread.candidates import is_thread_candidate

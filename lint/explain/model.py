@@ -14,7 +14,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 from lint.checks.review_followup import FollowUp, followups
-from lint.patch.model import Section, TextLine
+from lint.mail.model import TextLine
+from lint.patch.model import Section
 from lint.record import record
 from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.threads import FileChange, MessageSummary, Thread

@@ -26,7 +26,8 @@ from lint.compilecache import compile_regex
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import CheckContext, is_linted, run
 from lint.explain.model import Attributed, ThreadExplainer, Topic, build_thread
-from lint.patch.model import Patch, RawMail
+from lint.mail.model import RawMail
+from lint.patch.model import Patch
 from lint.record import record
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, RuleSpec

@@ -106,7 +106,7 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
 def _read_one(data: bytes, origin: str) -> Patch:
     from lint.engine.pipeline import read_patches
     from lint.errors import InputError
-    from lint.patch.model import RawMail
+    from lint.mail.model import RawMail
 
     patch = next(read_patches([RawMail(data, origin)]), None)
     if patch is None:  # pragma: no cover - read_patches yields one patch per mail

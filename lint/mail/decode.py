@@ -20,8 +20,8 @@ Git's own warnings and errors become :attr:`DecodedMail.problems`.
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.mail.headers import SPACE, clean_subject, cleanup_space, decode_words, parse_author
+from lint.mail.model import DecodedMail, RawMail
 from lint.mail.scan import DATE, FROM, SUBJECT, MailinfoScan
-from lint.patch.model import DecodedMail, RawMail
 
 __all__ = ["clean_subject", "decode"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lint.compilecache import compile_regex
 from lint.errors import InputError
-from lint.patch.model import DecodedMail, RawMail
+from lint.mail.model import DecodedMail, RawMail
 
 MAX_LINE_BYTES = 1 << 20
 """No mail line is this long (RFC 5322 allows 998 bytes); a longer one is not mail."""

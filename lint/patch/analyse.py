@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from lint.mail.model import DecodedMail
 from lint.patch.changelog import parse_changelog, split_patch_text
 from lint.patch.diff import DiffSource
-from lint.patch.model import DecodedMail, Patch
+from lint.patch.model import Patch
 from lint.patch.subject import parse_subject
 
 

@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
-from lint.patch.model import Changelog, Paragraph, Section, TextLine, Trailer
+from lint.mail.model import TextLine
+from lint.patch.model import Changelog, Paragraph, Section, Trailer
 from lint.record import record
 
 # "== FRED Background ==": the reviewer writes headings between runs of "=",

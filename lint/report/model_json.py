@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 
+from lint.mail.model import TextLine
 from lint.patch.diff import FileDiff
-from lint.patch.model import Patch, TextLine
+from lint.patch.model import Patch
 
 SCHEMA = "patchlens/message/1"
 

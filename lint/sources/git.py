@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lint.compilecache import compile_regex
 from lint.errors import InputError
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.sources.inputs import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
 
 TYPE_CHECKING = False

@@ -1,6 +1,6 @@
 """Where patches come from: files, mboxes, maildirs, stdin and git ranges.
 
-Every source is a lazy iterator of :class:`lint.patch.model.RawMail`, one per
+Every source is a lazy iterator of :class:`lint.mail.model.RawMail`, one per
 message, in the order a maintainer would apply them.  Nothing here decodes
 mail: that is :mod:`lint.mail.decode`'s job.  What this module does is undo the
 *transport* of mail, exactly as ``git am`` does through ``git mailsplit``:
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from lint.compilecache import compile_regex
 from lint.errors import InputError
-from lint.patch.model import RawMail
+from lint.mail.model import RawMail
 from lint.record import record
 
 TYPE_CHECKING = False

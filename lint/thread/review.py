@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
+from lint.mail.model import TextLine
 from lint.patch.changelog import parse_changelog
-from lint.patch.model import Patch, Section, TextLine
+from lint.patch.model import Patch, Section
 from lint.record import record
 
 # Tags a reviewer offers for the next version. b4 collects the same keys.

@@ -49,7 +49,8 @@ from lint.record import record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.engine.rules import CheckContext
-    from lint.patch.model import Patch, TextLine
+    from lint.mail.model import TextLine
+    from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec
     from lint.sources.commits import CommitResolver

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
-from lint.patch.model import TextLine
+from lint.mail.model import TextLine
 from lint.record import record
 
 TYPE_CHECKING = False

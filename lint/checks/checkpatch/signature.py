@@ -45,7 +45,8 @@ from lint.record import record, replace
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.engine.rules import CheckContext
-    from lint.patch.model import Patch, TextLine
+    from lint.mail.model import TextLine
+    from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.ruleset import RuleSpec
 
