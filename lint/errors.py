@@ -2,7 +2,7 @@
 
 Anything the user can cause (a missing path, a broken mbox, a rule file with a
 typo, a git range that does not resolve) is raised as :class:`InputError`;
-``cli.py`` prints ``patchlens: WHERE: PROBLEM`` and exits with status 2.
+``lint.cli.main`` prints ``patchlens: WHERE: PROBLEM`` and exits with status 2.
 Any other exception is a bug in patchlens.
 """
 
@@ -20,3 +20,9 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.problem}"
+
+
+def os_reason(error: OSError) -> str:
+    """A one-line, lower-case reason for an OS error ("permission denied")."""
+    reason = error.strerror or type(error).__name__
+    return reason[0].lower() + reason[1:]

@@ -22,10 +22,10 @@ from lint.sources.inputs import (
     from_maildir,
     from_mbox,
     from_stdin,
-    is_from_line,
     natural_key,
     open_input,
 )
+from lint.sources.mbox import is_from_line
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEP = b"From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\n"

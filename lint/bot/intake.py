@@ -244,7 +244,7 @@ def read_mail_file(path: Path) -> bytes:
     Raises :class:`InputError` for a file that is empty or is not mail; the
     caller records that as a failed mail.
     """
-    from lint.sources.inputs import split_stream
+    from lint.sources.mbox import split_stream
 
     with path.open("rb") as stream:
         for message in split_stream(stream, str(path), split=False):

@@ -21,7 +21,7 @@ from pathlib import Path
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.mail.model import RawMail
-from lint.sources.inputs import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
+from lint.sources.mbox import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
