@@ -28,7 +28,8 @@ from typing import Any
 import pytest
 
 from lint.bot.config import BotConfig, PatchworkConfig, load_bot_config
-from lint.bot.intake import Arrival, Examiner, examine
+from lint.bot.intake import Examiner, examine
+from lint.bot.model import Arrival
 from lint.bot.run import RunOptions, run_bot
 from lint.bot.series import assess, series_key
 from lint.bot.state import BotState

@@ -1,6 +1,6 @@
 """Mail in: find new maildir files, read one mail from stdin, and examine each mail.
 
-:func:`examine` turns the bytes of one mail into an :class:`Arrival`: what the
+:func:`examine` turns the bytes of one mail into an :class:`~lint.bot.model.Arrival`: what the
 mail is (patch, cover letter, review reply, the bot's own mail...), whether
 its author opted out, and, for a patch, the findings of the rulebook with the
 lines they point at. It is pure and total: a mail that is not mail becomes an
@@ -26,6 +26,7 @@ from io import BytesIO
 from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
+from lint.bot.model import Arrival, Finding
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.record import record
@@ -41,51 +42,6 @@ if TYPE_CHECKING:
 
 _MSGID = compile_regex(r"<[^<>\s]+>")
 _LIST_ID = compile_regex(r"<([^<>\s]+)>")
-
-
-@record
-class Finding:
-    """One diagnostic as the reply shows it: stored in the state, so plain fields only."""
-
-    rule: str
-    severity: str
-    """``error``, ``warning`` or ``note``."""
-    message: str
-    line: int
-    part: str
-    quote: str
-    """The decoded text of the line the finding points at (``""`` when none)."""
-
-
-@record
-class Arrival:
-    """One examined mail, ready to be recorded."""
-
-    message_id: str
-    """With angle brackets; a synthetic ``<sha256@patchlens.invalid>`` when the mail has none."""
-    status: str
-    """``accepted`` (a patch or cover letter for a series), ``skipped`` or ``failed``."""
-    kind: str
-    """``patch``, ``cover``, ``reply``, ``not-patch``, ``own``, ``opted-out``, ``malformed``."""
-    reason: str = ""
-    subject: str = ""
-    author_name: str = ""
-    author_email: str = ""
-    in_reply_to: str = ""
-    references: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ()
-    """Every To and Cc of the mail (``Name <address>``), for the Cc of the reply."""
-    version: int = 1
-    part: int | None = None
-    total: int | None = None
-    findings: tuple[Finding, ...] = ()
-    advice: str = ""
-    """The sections the changelog should gain, in changelog format (see reply.py)."""
-
-    @property
-    def thread(self) -> str:
-        """The root of the thread: the first reference, else the mail itself."""
-        return self.references[0] if self.references else self.message_id
 
 
 @record

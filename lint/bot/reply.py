@@ -19,7 +19,7 @@ from email.header import Header
 from email.utils import formataddr, formatdate, getaddresses
 
 from lint.bot.config import OWN_HEADER, BotConfig
-from lint.bot.intake import Arrival, Finding
+from lint.bot.model import Arrival, Finding
 from lint.bot.series import describe_missing, head, part_number
 from lint.record import field, record
 

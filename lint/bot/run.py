@@ -28,7 +28,6 @@ from threading import Event
 from lint.bot.config import BotConfig
 from lint.bot.delivery import Outcome, backoff, deliver_outbox, deliver_patchwork, deliver_smtp
 from lint.bot.intake import (
-    Arrival,
     Examiner,
     claim,
     examine,
@@ -37,6 +36,7 @@ from lint.bot.intake import (
     read_mail_file,
     synthetic_id,
 )
+from lint.bot.model import Arrival
 from lint.bot.reply import ReplyPlan, ReplyRenderer, plan_reply
 from lint.bot.series import Placement, assess, placement
 from lint.bot.state import BotState, Delivery, NewReply

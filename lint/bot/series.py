@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lint.bot.intake import Arrival
+from lint.bot.model import Arrival
 from lint.record import record
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from lint.bot.intake import Arrival, Finding
+from lint.bot.model import Arrival, Finding
 from lint.bot.series import Placement
 from lint.record import asdict, record
 

@@ -1,0 +1,53 @@
+"""The bot's records of a mail: what it is (an :class:`Arrival`) and what the rulebook
+found in it (each a :class:`Finding`), as the intake builds them, the state stores
+them and the reply shows them.
+"""
+
+from __future__ import annotations
+
+from lint.record import record
+
+
+@record
+class Finding:
+    """One diagnostic as the reply shows it: stored in the state, so plain fields only."""
+
+    rule: str
+    severity: str
+    """``error``, ``warning`` or ``note``."""
+    message: str
+    line: int
+    part: str
+    quote: str
+    """The decoded text of the line the finding points at (``""`` when none)."""
+
+
+@record
+class Arrival:
+    """One examined mail, ready to be recorded."""
+
+    message_id: str
+    """With angle brackets; a synthetic ``<sha256@patchlens.invalid>`` when the mail has none."""
+    status: str
+    """``accepted`` (a patch or cover letter for a series), ``skipped`` or ``failed``."""
+    kind: str
+    """``patch``, ``cover``, ``reply``, ``not-patch``, ``own``, ``opted-out``, ``malformed``."""
+    reason: str = ""
+    subject: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    """Every To and Cc of the mail (``Name <address>``), for the Cc of the reply."""
+    version: int = 1
+    part: int | None = None
+    total: int | None = None
+    findings: tuple[Finding, ...] = ()
+    advice: str = ""
+    """The sections the changelog should gain, in changelog format (see reply.py)."""
+
+    @property
+    def thread(self) -> str:
+        """The root of the thread: the first reference, else the mail itself."""
+        return self.references[0] if self.references else self.message_id
