@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from lint.config import read_toml
 from lint.errors import InputError
-from lint.patch.model import Patch
+from lint.patch.model import Memo, Patch
 from lint.patch.nature import C_SUFFIXES, CodeLine, NatureVocabulary, diff_nature
 from lint.record import record
 from lint.rulebook import datafile
@@ -27,6 +27,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.resources import StrPath
 
+_TOUCHED: Memo[dict[str, Touch | None]] = Memo("topics touched")
+"""Per patch: each topic asked about, and how the patch touches it (``None``: not)."""
 _KEYS = frozenset(
     {"id", "name", "background", "interlock", "mention", "paths", "functions", "symbols"}
 )
@@ -152,8 +154,7 @@ def touched_topics(
     of its functions, or a changed line naming its symbols); only those left
     need the analysis of what is behaviour.
     """
-    views = patch._views
-    known: dict[str, Touch | None] = views.setdefault("topics.touched", {})  # type: ignore[assignment]
+    known = patch.memo(_TOUCHED, dict)
     asked = tuple(book.topics if wanted is None else wanted)
     unknown = [topic for topic in asked if topic.id not in known]
     if unknown:

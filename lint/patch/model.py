@@ -15,6 +15,41 @@ from lint.mail.model import DecodedMail, TextLine
 from lint.patch.diff import Diff, DiffSource
 from lint.record import field, record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Generic, TypeVar
+
+    _T = TypeVar("_T")
+
+    class Memo(Generic[_T]):
+        """A typed key of a value derived from a patch and remembered on it."""
+
+        name: str
+
+        def __init__(self, name: str) -> None: ...
+
+else:
+
+    class Memo:
+        """A typed key of a value derived from a patch and remembered on it.
+
+        Declare one per derived view, with its type, where the view is computed::
+
+            COMMIT_LOG: Memo[tuple[TextLine, ...]] = Memo("checkpatch commit log")
+
+        and ask the patch for it with :meth:`Patch.memo`. The key is the object
+        itself: two modules cannot collide by choosing the same name.
+        """
+
+        __slots__ = ("name",)
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __repr__(self) -> str:
+            return f"Memo({self.name!r})"
+
 
 @record
 class Subject:
@@ -144,12 +179,28 @@ class Patch:
     _parsed: list[Diff] = field(default_factory=list, init=False, repr=False, compare=False)
     _contains: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
     _present: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
-    _views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Memo of derived views several checks share (e.g. checkpatch's commit log), by name."""
+    _views: dict[object, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Derived views several checks share (e.g. checkpatch's commit log): see :meth:`memo`."""
 
     @property
     def origin(self) -> str:
         return self.mail.origin
+
+    def memo(self, key: Memo[_T], compute: Callable[[], _T]) -> _T:
+        """The view ``key`` of this patch, computed by ``compute()`` the first time asked.
+
+        A view is a pure function of the patch (the patch never changes), so
+        remembering it changes no answer; it only saves the checks that share it
+        from computing it again.
+        """
+        views = self._views
+        try:
+            return views[key]  # type: ignore[return-value]  # stored below, typed by its key
+        except KeyError:
+            value = views[key] = compute()
+            return value
 
     @property
     def diff(self) -> Diff:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from lint.compilecache import compile_regex
 from lint.config import read_toml
 from lint.patch.diff import ChangedLine, FileDiff, Hunk
-from lint.patch.model import Patch
+from lint.patch.model import Memo, Patch
 from lint.patch.pairs import Side, pair_annotations, pair_moves, pair_renames, without
 from lint.record import record
 from lint.rulebook import datafile
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 C_SUFFIXES = (".c", ".h", ".S", ".s", ".lds", ".cc", ".cpp")
 HASH_COMMENT_NAMES = ("Kconfig", "Makefile", "Kbuild")
+
+_NATURE: Memo[DiffNature] = Memo("diff nature")
 
 _SPACE = compile_regex(r"\s+")
 # A comment (closed or running to the end of the line) or a string/character literal.
@@ -128,11 +130,7 @@ def load_vocabulary(path: StrPath) -> NatureVocabulary:
 
 def diff_nature(patch: Patch, vocabulary: NatureVocabulary) -> DiffNature:
     """The :class:`DiffNature` of ``patch`` (computed once per patch)."""
-    views = patch._views
-    found = views.get("diff.nature")
-    if found is None:
-        found = views["diff.nature"] = analyse(patch.diff.files, vocabulary)
-    return found  # type: ignore[return-value]
+    return patch.memo(_NATURE, lambda: analyse(patch.diff.files, vocabulary))
 
 
 def analyse(files: Iterable[FileDiff], vocabulary: NatureVocabulary) -> DiffNature:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from lint.errors import InputError
 from lint.kernel.topics import Topic, TopicBook, named_topics, touched_topics
-from lint.patch.model import Patch
+from lint.patch.model import Memo, Patch
 from lint.patch.nature import NatureVocabulary, diff_nature
 from lint.record import record
 from lint.rulebook.regex import Regex
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.rulebook.trigger import Condition
+
+_NAMED: Memo[dict[str, Trigger | None]] = Memo("named conditions")
+"""Per patch: each named condition asked about, and its trigger (``None``: no match)."""
 
 FACT_KEYS = (
     "trailer",
@@ -60,7 +63,7 @@ class Named:
 
     def matches(self, patch: Patch) -> Trigger | None:
         # Several rules use one named condition: answer it once per patch.
-        memo: dict[str, Trigger | None] = patch._views.setdefault("named", {})  # type: ignore[assignment]
+        memo = patch.memo(_NAMED, dict)
         if self.name in memo:
             return memo[self.name]
         found = memo[self.name] = self._matches(patch)

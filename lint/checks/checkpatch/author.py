@@ -30,6 +30,7 @@ from lint.checks.checkpatch.common import after_headers, parse_email, same_email
 from lint.checks.checkpatch.signature import patch_author
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
+from lint.patch.model import Memo
 from lint.record import record, replace
 
 TYPE_CHECKING = False
@@ -46,6 +47,7 @@ TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})
 
 _SIGN_OFF = compile_regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
 _SUBADDRESS = compile_regex(r"(\S+)\+\S+(@.*)")
+_AUTHOR_SIGN_OFF: Memo[tuple[int, TextLine | None]] = Memo("checkpatch author sign-off")
 _MISMATCH = {
     2: "email comments mismatch",
     3: "email name mismatch",
@@ -98,11 +100,7 @@ def check(
 
 def _shared_author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:
     """:func:`_author_sign_off`, computed once per patch for both types."""
-    views = patch._views
-    found = views.get("cp.author.level")
-    if found is None:
-        found = views["cp.author.level"] = _author_sign_off(patch, author)
-    return found  # type: ignore[return-value]
+    return patch.memo(_AUTHOR_SIGN_OFF, lambda: _author_sign_off(patch, author))
 
 
 def _author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:

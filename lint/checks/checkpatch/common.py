@@ -10,7 +10,7 @@ tags, maintainers' ``[ bp: ... ]`` notes) is never judged by them. The
 signature checks, on the other hand, look at every line after the headers.
 
 These helpers are not a check kind: they are not registered in
-:data:`lint.checks.KINDS`.
+:data:`lint.checks.registry.KINDS`.
 """
 
 from __future__ import annotations
@@ -20,14 +20,17 @@ from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
 from lint.mail.model import TextLine
+from lint.patch.model import Memo, Patch
 from lint.record import record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from lint.patch.model import Patch
 
 _SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
 _SIGN_OFF_FIRST = frozenset("sS \t\f\v")
+
+# The views of a patch about fifteen checks share, each computed once per patch.
+_COMMIT_LOG: Memo[tuple[TextLine, ...]] = Memo("checkpatch commit log")
+_COMMIT_LOG_TEXT: Memo[str] = Memo("checkpatch commit log text")
+_AFTER_HEADERS: Memo[tuple[TextLine, ...]] = Memo("checkpatch lines after headers")
+_AFTER_HEADERS_TEXT: Memo[str] = Memo("checkpatch lines after headers text")
 
 
 def commit_log(patch: Patch) -> tuple[TextLine, ...]:
@@ -35,27 +38,20 @@ def commit_log(patch: Patch) -> tuple[TextLine, ...]:
 
     Computed once per patch (about fifteen checks ask for it).
     """
-    views = patch._views
-    found = views.get("cp.log")
-    if found is None:
-        lines = patch.changelog.lines
-        found = lines
-        for index, item in enumerate(lines):
-            # A cheap test first: a sign-off line starts with "s", "S" or a blank.
-            if item.text[:1] in _SIGN_OFF_FIRST and _SIGN_OFF.match(item.text):
-                found = lines[:index]
-                break
-        views["cp.log"] = found
-    return found  # type: ignore[return-value]
+    return patch.memo(_COMMIT_LOG, lambda: _commit_log(patch.changelog.lines))
+
+
+def _commit_log(lines: tuple[TextLine, ...]) -> tuple[TextLine, ...]:
+    for index, item in enumerate(lines):
+        # A cheap test first: a sign-off line starts with "s", "S" or a blank.
+        if item.text[:1] in _SIGN_OFF_FIRST and _SIGN_OFF.match(item.text):
+            return lines[:index]
+    return lines
 
 
 def commit_log_text(patch: Patch) -> str:
     """The commit log as one string, for one search over all of it (computed once)."""
-    views = patch._views
-    text = views.get("cp.log.text")
-    if text is None:
-        text = views["cp.log.text"] = "\n".join(item.text for item in commit_log(patch))
-    return text  # type: ignore[return-value]
+    return patch.memo(_COMMIT_LOG_TEXT, lambda: "\n".join(item.text for item in commit_log(patch)))
 
 
 # Pasted kernel output: checkpatch stops judging line length and commit ids from such a
@@ -88,20 +84,14 @@ def stack_dump_flags(lines: Sequence[TextLine]) -> list[bool]:
 
 def after_headers(patch: Patch) -> tuple[TextLine, ...]:
     """Every changelog line, then the notes below ``---``: where checkpatch checks tags."""
-    views = patch._views
-    found = views.get("cp.after")
-    if found is None:
-        found = views["cp.after"] = patch.changelog.lines + patch.notes
-    return found  # type: ignore[return-value]
+    return patch.memo(_AFTER_HEADERS, lambda: patch.changelog.lines + patch.notes)
 
 
 def after_headers_text(patch: Patch) -> str:
     """:func:`after_headers` as one string (computed once)."""
-    views = patch._views
-    text = views.get("cp.after.text")
-    if text is None:
-        text = views["cp.after.text"] = "\n".join(item.text for item in after_headers(patch))
-    return text  # type: ignore[return-value]
+    return patch.memo(
+        _AFTER_HEADERS_TEXT, lambda: "\n".join(item.text for item in after_headers(patch))
+    )
 
 
 def part_of(patch: Patch, line: int) -> str:

@@ -40,6 +40,7 @@ from lint.checks.checkpatch.common import (
 )
 from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
+from lint.patch.model import Memo
 from lint.record import record, replace
 
 TYPE_CHECKING = False
@@ -80,6 +81,7 @@ _NEXT_CLOSES = compile_regex(r"closes:", re.IGNORECASE)
 _PLAIN = compile_regex(r"[\w\-]+(?: [\w\-]+)* <[^\s<>()]+@[^\s<>()]+>", re.ASCII)
 _PLAIN_TAIL = compile_regex(r"[^.,\"]>$")
 # The text a tag line must hold to give each narrower type a finding.
+_AUTHOR: Memo[str] = Memo("checkpatch author")
 _NEEDLES = {"BAD_STABLE_ADDRESS_STYLE": "stable@", "BAD_REPORTED_BY_LINK": "reported"}
 _CO_DEVELOPED_ALONE = "Co-developed-by: must be immediately followed by Signed-off-by:"
 _CO_DEVELOPED_MISMATCH = "Co-developed-by and Signed-off-by: name/email do not match"
@@ -124,11 +126,7 @@ def check(
 
 def patch_author(patch: Patch) -> str:
     """The author as checkpatch formats it from ``From:`` (quotes dropped, re-formatted)."""
-    views = patch._views
-    found = views.get("cp.author")
-    if found is None:
-        found = views["cp.author"] = _format_author(patch)
-    return found  # type: ignore[return-value]
+    return patch.memo(_AUTHOR, lambda: _format_author(patch))
 
 
 def _format_author(patch: Patch) -> str:
