@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from lint.checks.review_followup import followups
 from lint.cli.main import main
 from lint.config import Config
 from lint.engine.pipeline import DecodeOptions, read_patches
@@ -22,6 +21,7 @@ from lint.engine.threads import ThreadPass, is_thread_candidate
 from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
+from lint.thread.followup import followups
 from lint.thread.review import parse_review
 from lint.thread.threads import group_threads, summarize
 

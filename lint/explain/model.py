@@ -13,11 +13,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
-from lint.checks.review_followup import FollowUp, followups
 from lint.mail.model import TextLine
 from lint.patch.model import Section
 from lint.record import record
 from lint.rulebook.ruleset import Ruleset, RuleSpec
+from lint.thread.followup import FollowUp, followups
 from lint.thread.threads import FileChange, MessageSummary, Thread
 
 PINNING_RULE = "pinned-bit-bringup"
