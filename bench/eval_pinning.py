@@ -22,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lint.checks.pinned_bit_bringup import run_view  # noqa: E402
+from lint.checks.api import CheckContext  # noqa: E402
 from lint.config import Config  # noqa: E402
+from lint.engine.context import run_view  # noqa: E402
 from lint.engine.pipeline import read_patches  # noqa: E402
-from lint.engine.rules import CheckContext, run  # noqa: E402
+from lint.engine.rules import run  # noqa: E402
 from lint.mail.model import RawMail  # noqa: E402
 from lint.resources import resource_dir  # noqa: E402
 from lint.rulebook.ruleset import Ruleset, load_rule, load_ruleset  # noqa: E402

@@ -34,10 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lint.checks.api import CheckContext  # noqa: E402
 from lint.config import Config  # noqa: E402
 from lint.diagnostic import Diagnostic, Severity  # noqa: E402
 from lint.engine.pipeline import read_patches  # noqa: E402
-from lint.engine.rules import CheckContext, run  # noqa: E402
+from lint.engine.rules import run  # noqa: E402
 from lint.mail.model import RawMail  # noqa: E402
 from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 

@@ -102,9 +102,9 @@ def stdlib_decode(path: Path) -> int:
 
 
 def patchlens_lint(path: Path) -> int:
+    from lint.checks.api import CheckContext
     from lint.config import load_config
     from lint.engine.pipeline import DecodeOptions
-    from lint.engine.rules import CheckContext
     from lint.engine.runner import LintJob, lint_mails
     from lint.rulebook.ruleset import load_ruleset
     from lint.sources.inputs import open_input

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from lint.record import record
 
@@ -28,14 +28,27 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+class Part(StrEnum):
+    """The logical part of a patch mail a finding points into."""
+
+    HEADER = "header"
+    SUBJECT = "subject"
+    BODY = "body"
+    """The changelog above the tag block."""
+    TRAILER = "trailer"
+    """The tag block (``Signed-off-by:``...)."""
+    NOTES = "notes"
+    """Below the ``---`` separator, above the diff."""
+    DIFF = "diff"
+
+
 @record(order=True)
 class Location:
     """Where a finding is: the input, its line there, and the logical part of the patch."""
 
     origin: str
     line: int
-    part: str
-    """``header``, ``subject``, ``body``, ``trailer``, ``notes`` or ``diff``."""
+    part: Part
 
 
 @record

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from lint.checks.api import CheckContext
 from lint.config import load_config
 from lint.engine.pipeline import DecodeOptions
-from lint.engine.rules import CheckContext
 from lint.engine.runner import LintJob, report_patch
 from lint.errors import InputError
 from lint.rulebook.ruleset import load_ruleset

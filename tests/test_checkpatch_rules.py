@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lint.checks.api import CheckContext
 from lint.checks.checkpatch.common import Email, format_email, parse_email, same_email_addresses
 from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, read_dictionary
 from lint.checks.checkpatch.repeated import repeated_words
@@ -16,7 +17,7 @@ from lint.cli.main import main
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches
-from lint.engine.rules import CheckContext, run
+from lint.engine.rules import run
 from lint.mail.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.commits import CommitResolver

@@ -113,9 +113,9 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     import json
 
     from lint import __version__
+    from lint.checks.api import CheckContext
     from lint.config import Config
     from lint.engine.pipeline import DecodeOptions
-    from lint.engine.rules import CheckContext
     from lint.engine.runner import LintJob, lint_mails
     from lint.engine.threads import ThreadPass
     from lint.record import replace

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from lint.checks.api import CheckContext
 from lint.diagnostic import Diagnostic, Fix, Location, Severity
-from lint.engine.rules import CheckContext, active_profile, run
+from lint.engine.rules import active_profile, run
 from lint.errors import InputError
 from lint.mail.model import DecodedMail, RawMail, TextLine
 from lint.patch.diff import ChangedLine, Diff, FileDiff, FileStatus, Hunk

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.checks.pinned_bit_bringup import run_view
+from lint.checks.api import CheckContext
+from lint.engine.context import run_view
 from lint.engine.pipeline import read_patches
-from lint.engine.rules import CheckContext, run
+from lint.engine.rules import run
 from lint.errors import InputError
 from lint.kernel.facts import load_facts
 from lint.kernel.pinning import analyse, bringup_path

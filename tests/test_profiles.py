@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from lint.checks.api import CheckContext
 from lint.cli.main import main
 from lint.config import Config, load_config
 from lint.engine.pipeline import read_patches
-from lint.engine.rules import CheckContext, active_profile, run
+from lint.engine.rules import active_profile, run
 from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 

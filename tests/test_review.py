@@ -223,8 +223,8 @@ def test_the_thread_pass_finds_what_grouping_every_summary_finds(
     sys.path.insert(0, str(ROOT / "bench"))
     from thread_scaling import distinct_threads
 
-    from lint.checks.review_followup import check_thread
-    from lint.engine.threads import SummaryStore
+    from lint.checks.api import CheckContext
+    from lint.engine.threads import SummaryStore, run_thread
     from lint.record import replace
 
     cases = b"".join(path.read_bytes() for path in sorted(CASES.glob("*.mbox")))
@@ -239,7 +239,9 @@ def test_the_thread_pass_finds_what_grouping_every_summary_finds(
         for seq, r in enumerate(reports)
         if r.thread_summary is not None
     ]
-    everything = [d for t in group_threads(summaries) for d in check_thread(t, rule)]
+    everything = [
+        d for t in group_threads(summaries) for d in run_thread(t, [rule], CheckContext())
+    ]
     assert len(everything) >= 6  # a dropped section in each copy, at least
 
     monkeypatch.setattr(SummaryStore, "KEEP", 5)  # the rest go to a file, and come back

@@ -151,7 +151,10 @@ def _swap(old: str, new: str) -> str:
         ),
         (_swap('summary = "Explain the thing"\n', ""), "missing key 'summary'"),
         (_swap('summary = "Explain the thing"', 'summary = ""'), "key 'summary' is empty"),
-        (_swap('"MY_TYPE"', '"my type"'), "key 'checkpatch': 'my type' is not a checkpatch type"),
+        (
+            _swap('"MY_TYPE"', '"my type"'),
+            "key 'checkpatch': 'my type' is not a checkpatch type",
+        ),
         (
             _swap('profile = "tip"', 'profile = "x86"'),
             "key 'profile': 'x86' is not one of all, tip, kernel",
@@ -300,3 +303,78 @@ def test_unknown_rules_in_config_name_the_config(config: Config, problem: str) -
     with pytest.raises(InputError) as caught:
         load_ruleset(config)
     assert (caught.value.where, caught.value.problem) == ("/r/.patchlens.toml", problem)
+
+
+PORTED = """\
+id = "my-log-rule"
+kind = "cp-log"
+severity = "warning"
+checkpatch = "GERRIT_CHANGE_ID"
+summary = "No Gerrit Change-Id"
+
+[params]
+type = "GERRIT_CHANGE_ID"
+
+[doc]
+rationale = "Because."
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        # A ported kind picks its behaviour by params.type: a typo there could never fire.
+        (
+            'type = "GERRIT_CHANGE_ID"',
+            'type = "GERIT_CHANGE_ID"',
+            "key 'params.type': 'GERIT_CHANGE_ID' is not one of COMMIT_MESSAGE, ",
+        ),
+        ('type = "GERRIT_CHANGE_ID"\n', "", "missing key 'params.type'"),
+        (
+            'checkpatch = "GERRIT_CHANGE_ID"',
+            'checkpatch = "EMAIL_SUBJECT"',
+            "key 'checkpatch': 'EMAIL_SUBJECT' differs from params.type 'GERRIT_CHANGE_ID'",
+        ),
+    ],
+    ids=["mistyped-type", "missing-type", "disagreeing-alias"],
+)
+def test_a_ported_rule_that_cannot_fire_is_a_load_error(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    assert load_rule(write(tmp_path / "good", "my-log-rule", PORTED)).checkpatch == (
+        "GERRIT_CHANGE_ID"
+    )
+    path = write(tmp_path, "my-log-rule", PORTED.replace(old, new))
+    with pytest.raises(InputError) as caught:
+        load_rule(path)
+    assert caught.value.where == str(path)
+    assert problem in caught.value.problem
+
+
+def test_a_ported_rule_takes_its_checkpatch_name_from_its_type(tmp_path: Path) -> None:
+    text = PORTED.replace('checkpatch = "GERRIT_CHANGE_ID"\n', "")
+    assert load_rule(write(tmp_path, "my-log-rule", text)).checkpatch == "GERRIT_CHANGE_ID"
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "problem"),
+    [
+        ("trailer-form", 'aspect = "x"', "key 'params.aspect': 'x' is not one of combined, "),
+        (
+            "pinned-bit-bringup",
+            'fix_condition = "fixes"',
+            "key 'params.fix_condition': unknown condition 'fixes' (known: ",
+        ),
+        ("pinned-bit-bringup", 'facts = "nope.toml"', "key 'params.facts': no kernel facts file "),
+    ],
+)
+def test_a_params_value_the_kind_refuses_names_the_file_and_key(
+    tmp_path: Path, kind: str, params: str, problem: str
+) -> None:
+    text = PORTED.replace('kind = "cp-log"', f'kind = "{kind}"')
+    text = text.replace('checkpatch = "GERRIT_CHANGE_ID"\n', "")
+    path = write(tmp_path, "my-log-rule", text.replace('type = "GERRIT_CHANGE_ID"', params))
+    with pytest.raises(InputError) as caught:
+        load_rule(path)
+    assert caught.value.where == str(path)
+    assert caught.value.problem.startswith(problem)

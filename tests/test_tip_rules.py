@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from lint.checks.api import CheckContext
 from lint.config import Config
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import read_patches
-from lint.engine.rules import CheckContext, run
+from lint.engine.rules import run
 from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 

@@ -113,7 +113,7 @@ def run_command(
     from lint.bot.intake import Examiner, ensure_maildir, stdin_mail
     from lint.bot.run import RunOptions, run_bot
     from lint.bot.state import BotState
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.errors import InputError
     from lint.rulebook.ruleset import load_ruleset
 

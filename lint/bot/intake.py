@@ -35,7 +35,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.mail.model import DecodedMail
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset

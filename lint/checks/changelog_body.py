@@ -15,18 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
-from lint.diagnostic import Diagnostic
+from lint.checks.api import CheckKind, Finding
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "changelog-body"
 
 
 @record
@@ -38,8 +35,8 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report a changelog with fewer than ``min_lines`` lines of text above its tags."""
     changelog = patch.changelog
     end = changelog.trailer_line
@@ -48,11 +45,12 @@ def check(
     )
     if written >= params.min_lines:
         return
-    yield finding(
-        patch,
-        rule,
+    yield Finding(
         "the changelog has no body: only a subject" + (" and tags" if end else ""),
         patch.subject.line,
-        "subject",
+        Part.SUBJECT,
         help="Describe the problem, then what the patch does about it and why.",
     )
+
+
+KIND = CheckKind(name="changelog-body", params_type=Params, doc=__doc__ or "", on_patch=check)

@@ -19,20 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "section-order"
 
 
 @record
@@ -48,8 +45,8 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report each section that comes after a section of a later stage."""
     sections = patch.changelog.sections
     if len(sections) < 2:
@@ -63,14 +60,15 @@ def check(
         if stage is None:
             continue
         if stage < latest:
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f"section '== {title} ==' should come before '== {latest_title} =='",
                 section.line,
-                "body",
+                Part.BODY,
                 help="Give the background first, then the problem, then the fix.",
             )
             continue
         if stage > latest:
             latest, latest_title = stage, title
+
+
+KIND = CheckKind(name="section-order", params_type=Params, doc=__doc__ or "", on_patch=check)

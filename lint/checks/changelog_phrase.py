@@ -28,21 +28,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.mail.model import TextLine
     from lint.patch.model import Changelog, Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "changelog-phrase"
 
 # A quotation: '...', "..." or `...` opened and closed at word boundaries (so that
 # the apostrophes of "Let's" or "don't" quote nothing).
@@ -83,8 +81,8 @@ def prose_lines(changelog: Changelog, first_line_only: bool = False) -> Iterator
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the prose lines in which ``pattern`` occurs, as one finding."""
     # One search over the whole message rules out most patches before any line is split.
     if params.pattern.search(patch.mail.message) is None and not params.pattern.pattern.startswith(
@@ -113,6 +111,7 @@ def check(
         more = ", ..." if len(hits) > 5 else ""
         message += f" (on {len(hits)} lines: {shown}{more})"
     lines = ",".join(str(item.line) for item, _ in hits)
-    yield finding(
-        patch, rule, message, first.line, "body", help=params.help, data=(("lines", lines),)
-    )
+    yield Finding(message, first.line, Part.BODY, help=params.help, data=(("lines", lines),))
+
+
+KIND = CheckKind(name="changelog-phrase", params_type=Params, doc=__doc__ or "", on_patch=check)

@@ -28,21 +28,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.changelog_phrase import prose_lines
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic, Fix
+from lint.diagnostic import Fix, Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
     from lint.sources.commits import CommitResolver, Resolution
 
-KIND = "commit-refs"
 
 # "54a58a787791 ("x86/fred: Fix boot")": the subject is everything between the
 # outer ("...") even when it quotes another subject ("Revert "x86: Foo"").
@@ -60,7 +58,7 @@ class _Reference:
     prefix: str
     quoted: str | None
     line: int
-    part: str
+    part: Part
     label: str
     """``Fixes:`` or ``commit``: how the finding names the reference."""
     whole: str
@@ -72,27 +70,26 @@ class _Reference:
 
 def check(
     patch: Patch,
-    rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
     context: CheckContext,
-) -> Iterator[Diagnostic]:
+) -> Iterator[Finding]:
     """Resolve each reference through ``context.commits``; without one, compare quotes."""
     resolver = context.commits
     if resolver is None:
-        yield from _inconsistent_quotes(patch, rule)
+        yield from _inconsistent_quotes(patch)
         return
     for reference in _references(patch):
         resolution = resolver.resolve(reference.prefix)
         if not resolution.found:
-            yield _unknown(patch, rule, reference, resolution, resolver)
+            yield _unknown(patch, reference, resolution, resolver)
         elif reference.quoted is not None and not _same_subject(
             reference.quoted, resolution.subject
         ):
-            yield _wrong_subject(patch, rule, reference, resolution)
+            yield _wrong_subject(patch, reference, resolution)
 
 
-def _inconsistent_quotes(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _inconsistent_quotes(patch: Patch) -> Iterator[Finding]:
     """Without a repository: report a commit quoted with two different subjects."""
     first: dict[str, _Reference] = {}
     for reference in _references(patch):
@@ -105,9 +102,7 @@ def _inconsistent_quotes(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
         if earlier is None:
             first[key] = reference
         elif earlier.quoted is not None and not _same_subject(reference.quoted, earlier.quoted):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f'{reference.label} {reference.prefix} is quoted as ("{reference.quoted}") '
                 f'here but as ("{earlier.quoted}") on line {earlier.line}',
                 reference.line,
@@ -127,7 +122,7 @@ def _references(patch: Patch) -> Iterator[_Reference]:
             found.group(1),
             found.group(2),
             trailer.line,
-            "trailer",
+            Part.TRAILER,
             "Fixes:",
             trailer.value,
             trailer.raw if "\n" not in trailer.raw else "",
@@ -141,7 +136,7 @@ def _references(patch: Patch) -> Iterator[_Reference]:
                 found.group(1),
                 found.group(2),
                 item.line,
-                "body",
+                Part.BODY,
                 "commit",
                 found.group(0),
                 item.text,
@@ -159,20 +154,17 @@ def _same_subject(quoted: str, real: str) -> bool:
 
 def _unknown(
     patch: Patch,
-    rule: RuleSpec,
     reference: _Reference,
     resolution: Resolution,
     resolver: CommitResolver,
-) -> Diagnostic:
+) -> Finding:
     from lint.sources.commits import Status
 
     why = {
         Status.AMBIGUOUS: "is ambiguous in",
         Status.NOT_A_COMMIT: "is not a commit in",
     }.get(resolution.status, "is not a commit of")
-    return finding(
-        patch,
-        rule,
+    return Finding(
         f"{reference.label} {reference.prefix} {why} {resolver.path}",
         reference.line,
         reference.part,
@@ -182,20 +174,16 @@ def _unknown(
     )
 
 
-def _wrong_subject(
-    patch: Patch, rule: RuleSpec, reference: _Reference, resolution: Resolution
-) -> Diagnostic:
+def _wrong_subject(patch: Patch, reference: _Reference, resolution: Resolution) -> Finding:
     correct = resolution.reference()
     fix = None
     if reference.line > 0 and reference.line_text:
-        if reference.part == "trailer":
+        if reference.part is Part.TRAILER:
             new_line = f"{reference.tag_key}: {correct}"
         else:
             new_line = reference.line_text.replace(reference.whole, f"commit {correct}", 1)
         fix = Fix(reference.line, reference.line, (new_line,), f"cite {correct}")
-    return finding(
-        patch,
-        rule,
+    return Finding(
         f'{reference.label} {reference.prefix} is ("{resolution.subject}"), '
         f'not ("{reference.quoted}")',
         reference.line,
@@ -204,3 +192,6 @@ def _wrong_subject(
         fix=fix,
         data=(("commit", resolution.sha), ("subject", resolution.subject)),
     )
+
+
+KIND = CheckKind(name="commit-refs", params_type=Params, doc=__doc__ or "", on_patch=check)

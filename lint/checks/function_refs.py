@@ -36,23 +36,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.checkpatch.common import stack_dump_flags
 from lint.checks.line_edits import subject_fix, text_line_fix
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "function-refs"
 
 # A C identifier that is not part of a path, a member access, a macro
 # argument list or a longer word; "struct foo" names a type.
@@ -117,8 +115,8 @@ def _with_parens(text: str, names: set[str]) -> str:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report each changelog line (and the subject) naming a changed function without ``()``."""
     summary = patch.subject.summary
     # Cheap pre-tests, before any line is split or the diff parsed: the
@@ -157,12 +155,10 @@ def check(
     in_subject = sorted(n for n in _bare_names(summary, params) if n in functions)
     if in_subject:
         new_summary = _with_parens(summary, set(in_subject))
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             _message(in_subject),
             patch.subject.line,
-            "subject",
+            Part.SUBJECT,
             help="Write function names as 'name()' (maintainer-tip.rst).",
             fix=subject_fix(patch, new_summary, "add '()' to function names"),
         )
@@ -170,12 +166,10 @@ def check(
         named = [name for name in names if name in functions]
         if not named:
             continue
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             _message(named),
             item.line,
-            "body",
+            Part.BODY,
             help="Write function names as 'name()' (maintainer-tip.rst).",
             fix=text_line_fix(
                 item, _with_parens(item.text, set(named)), "add '()' to function names"
@@ -215,3 +209,6 @@ def _message(names: list[str]) -> str:
     listed = ", ".join(f"'{name}'" for name in names)
     plural = "s" if len(names) > 1 else ""
     return f"the changed function{plural} {listed} should be written with '()'"
+
+
+KIND = CheckKind(name="function-refs", params_type=Params, doc=__doc__ or "", on_patch=check)

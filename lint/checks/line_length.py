@@ -33,20 +33,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of, stack_dump_flags
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "line-length"
 
 # checkpatch.pl's exemptions: Fixes:, $link_tags_search and $signature_tags...
 _TAG_LINE = compile_regex(
@@ -72,8 +69,8 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report commit-log lines longer than ``params.max`` that could be wrapped."""
     log = commit_log(patch)
     limit = params.max
@@ -84,9 +81,7 @@ def check(
         text = item.text
         if len(text) <= limit or dumps[index] or _exempt(text, params):
             continue
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"line is {len(text)} characters long, over the {limit}-column limit",
             item.line,
             part_of(patch, item.line),
@@ -100,3 +95,6 @@ def _exempt(text: str, params: Params) -> bool:
     if _TAG_LINE.search(text) or _DIFFSTAT_LINE.search(text) or _FILE_THEN_COLON.search(text):
         return True
     return params.exempt_unbroken and len(text.split()) == 1
+
+
+KIND = CheckKind(name="line-length", params_type=Params, doc=__doc__ or "", on_patch=check)

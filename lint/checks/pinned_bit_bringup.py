@@ -34,9 +34,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
-from lint.checks.api import finding
-from lint.diagnostic import Diagnostic, Severity
-from lint.errors import InputError
+from lint.checks.api import CheckKind, Finding, ParamsError
+from lint.diagnostic import Part, Severity
 from lint.kernel.facts import KernelFacts, load_facts
 from lint.kernel.pinning import (
     PinningFinding,
@@ -45,20 +44,17 @@ from lint.kernel.pinning import (
     required_sections,
     rulebook_view,
 )
-from lint.record import field, record, replace
+from lint.record import field, record
 from lint.resources import resource_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
+    from typing import Literal
 
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
     from lint.rulebook.facts import Vocabulary
-    from lint.rulebook.ruleset import Ruleset, RuleSpec
-
-KIND = "pinned-bit-bringup"
 
 
 @record
@@ -67,7 +63,7 @@ class Params:
 
     facts: str = "kernel-facts.toml"
     """The kernel facts file, relative to ``rules/data/``."""
-    settled_severity: str = "note"
+    settled_severity: Literal["error", "warning", "note"] = "note"
     """The severity of a finding whose changelog already carries every section it asks
     for (or says the patch changes no behaviour), and of a change that cannot open the
     window (a harmless pinned bit set in a new place): the author can do nothing more."""
@@ -84,19 +80,15 @@ class Params:
         data = os.path.join(resource_dir("rules"), "data")
         path = os.path.join(data, self.facts)
         if not os.path.isfile(path):
-            raise InputError(path, "kernel facts file not found (params.facts)")
+            raise ParamsError("facts", f"no kernel facts file {path}")
         object.__setattr__(self, "view", rulebook_view(load_facts(path)))
-        try:
-            Severity.parse(self.settled_severity)
-        except ValueError as exc:
-            raise InputError("params.settled_severity", str(exc)) from None
         from lint.rulebook.vocabulary import load_vocabulary
 
         vocabulary = load_vocabulary(data)
         if self.fix_condition not in vocabulary.named:
             known = ", ".join(vocabulary.named)
-            raise InputError(
-                "params.fix_condition", f"unknown condition {self.fix_condition!r} (known: {known})"
+            raise ParamsError(
+                "fix_condition", f"unknown condition {self.fix_condition!r} (known: {known})"
             )
         object.__setattr__(self, "vocabulary", vocabulary)
 
@@ -109,11 +101,10 @@ class Params:
 
 def check(
     patch: Patch,
-    rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
     context: CheckContext,
-) -> Iterator[Diagnostic]:
+) -> Iterator[Finding]:
     """Report, once per patch, what ``patch`` changes about CR pinning during AP bringup.
 
     The facts are the kernel tree's when the context carries them (``--tree``), else
@@ -131,16 +122,16 @@ def check(
     sections = required_sections_of(view, found, fix)
     missing = [title for title in sections if patch.changelog.section(title) is None]
     settled = not missing or _says_no_change(patch, params)
+    grade = None
     if settled or not any(item.hazard for item in found):
-        rule = replace(rule, severity=Severity.parse(params.settled_severity))
-    yield finding(
-        patch,
-        rule,
+        grade = Severity.parse(params.settled_severity)
+    yield Finding(
         message(found, sections, missing),
         found[0].line,
-        "diff",
+        Part.DIFF,
         help=help_text(found, view),
         data=finding_data(found, sections),
+        grade=grade,
     )
 
 
@@ -216,39 +207,4 @@ def finding_data(
     )
 
 
-def run_view(
-    ruleset: Ruleset, tree: Path | None, ref: str = "", cache_dir: Path | None = None
-) -> PinningView | None:
-    """The view ``--tree``/``--tree-ref`` ask for, ``None`` without a tree or the rule.
-
-    The facts file is the one the (first enabled) rule of this kind names.
-    """
-    if ref and tree is None:
-        raise InputError("--tree-ref", "needs --tree REPO")
-    rule = _rule(ruleset)
-    if tree is None or rule is None:
-        return None
-    from lint.kernel.tree import default_cache_dir, tree_view
-
-    params: Params = rule.params
-    cache = cache_dir if cache_dir is not None else default_cache_dir()
-    return tree_view(params.kernel_facts, tree, ref, cache)
-
-
-def facts_note(ruleset: Ruleset, view: PinningView | None) -> str:
-    """Where the rule's kernel facts come from in this run (for ``--verbose``), or ``""``."""
-    rule = _rule(ruleset)
-    if rule is None:
-        return ""
-    if view is None:
-        params: Params = rule.params
-        assert params.view is not None
-        view = params.view
-    return f"{rule.id}: kernel facts from {view.source}"
-
-
-def _rule(ruleset: Ruleset) -> RuleSpec | None:
-    for rule in ruleset.rules:
-        if rule.kind == KIND and rule.enabled:
-            return rule
-    return None
+KIND = CheckKind(name="pinned-bit-bringup", params_type=Params, doc=__doc__ or "", on_patch=check)

@@ -1,14 +1,15 @@
 """The registry of check kinds: kind name -> module, listed explicitly (no import magic).
 
-A rule file names a kind; the kind's module gives its typed ``Params`` and its
-``check(patch, rule, params, trigger, context)`` generator. Adding a requirement is a
-new TOML file; only a new *kind* of test needs a module and a line below.
+A rule file names a kind; the kind's module declares it as a
+:class:`~lint.checks.api.CheckKind`: its typed ``Params`` and the function of its
+scope (:mod:`lint.checks.api`). Adding a requirement is a new TOML file; only a
+new *kind* of test needs a module and a line below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType, ModuleType
+from types import MappingProxyType
 
 from lint.checks import (
     changelog_body,
@@ -36,42 +37,32 @@ from lint.checks.checkpatch import repeated as cp_repeated
 from lint.checks.checkpatch import signature as cp_signature
 from lint.checks.checkpatch import spelling as cp_spelling
 
-
-def _kind(module: ModuleType) -> CheckKind:
-    return CheckKind(
-        name=module.KIND,
-        params_type=module.Params,
-        check=module.check,
-        doc=module.__doc__ or "",
-    )
-
-
 KINDS: Mapping[str, CheckKind] = MappingProxyType(
     {
         kind.name: kind
         for kind in (
-            _kind(require_section),
-            _kind(subject_format),
-            _kind(line_length),
-            _kind(signed_off_by),
-            _kind(review_followup),
-            _kind(pinned_bit_bringup),
-            _kind(subject_mood),
-            _kind(changelog_phrase),
-            _kind(function_refs),
-            _kind(tag_order),
-            _kind(trailer_form),
-            _kind(changelog_body),
-            _kind(changelog_order),
-            _kind(commit_refs),
-            _kind(cp_signature),
-            _kind(cp_author),
-            _kind(cp_commit_ref),
-            _kind(cp_log),
-            _kind(cp_links),
-            _kind(cp_encoding),
-            _kind(cp_spelling),
-            _kind(cp_repeated),
+            require_section.KIND,
+            subject_format.KIND,
+            line_length.KIND,
+            signed_off_by.KIND,
+            review_followup.KIND,
+            pinned_bit_bringup.KIND,
+            subject_mood.KIND,
+            changelog_phrase.KIND,
+            function_refs.KIND,
+            tag_order.KIND,
+            trailer_form.KIND,
+            changelog_body.KIND,
+            changelog_order.KIND,
+            commit_refs.KIND,
+            cp_signature.KIND,
+            cp_author.KIND,
+            cp_commit_ref.KIND,
+            cp_log.KIND,
+            cp_links.KIND,
+            cp_encoding.KIND,
+            cp_spelling.KIND,
+            cp_repeated.KIND,
         )
     }
 )

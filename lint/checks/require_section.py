@@ -27,19 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
-from lint.diagnostic import Diagnostic
+from lint.checks.api import CheckKind, Finding
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch, Section
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "require-section"
 
 
 @record
@@ -59,21 +56,18 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report a missing, empty or too short ``== heading ==`` section."""
     marker = f"'== {params.heading} =='"
     because = f" (the patch {trigger.reason})" if trigger is not None else ""
     explain = f"; it should explain {params.must_explain}" if params.must_explain else ""
     section = find_section(patch, params)
     if section is None:
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"missing {marker} section{because}{explain}",
             patch.subject.line,
-            "subject",
-            help=rule.summary,
+            Part.SUBJECT,
         )
         return
     lines = sum(1 for item in section.body if item.text.strip())
@@ -87,9 +81,7 @@ def check(
             f"the {marker} section has {lines} line{'s' if lines != 1 else ''}, "
             f"at least {params.min_body_lines} line{plural} expected"
         )
-    yield finding(
-        patch, rule, f"{problem}{because}{explain}", section.line, "body", help=rule.summary
-    )
+    yield Finding(f"{problem}{because}{explain}", section.line, Part.BODY)
 
 
 def find_section(patch: Patch, params: Params) -> Section | None:
@@ -105,3 +97,12 @@ def find_section(patch: Patch, params: Params) -> Section | None:
         if not params.also_mentions or any(p.search(other.text) for p in params.also_mentions):
             return other
     return None
+
+
+KIND = CheckKind(
+    name="require-section",
+    params_type=Params,
+    doc=__doc__ or "",
+    on_patch=check,
+    summary_as_help=True,
+)

@@ -23,20 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic, Fix
+from lint.diagnostic import Fix, Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "signed-off-by"
 
 _SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
 
@@ -47,8 +45,8 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report a changelog without any ``Signed-off-by:`` trailer."""
     trailers = patch.changelog.trailers
     if any(t.key.lower() == "signed-off-by" for t in trailers):
@@ -57,12 +55,10 @@ def check(
         return
     sign_off = _sign_off(patch)
     if trailers:
-        line, part = patch.changelog.trailer_line or trailers[0].line, "trailer"
+        line, part = patch.changelog.trailer_line or trailers[0].line, Part.TRAILER
     else:
-        line, part = patch.subject.line, "subject"
-    yield finding(
-        patch,
-        rule,
+        line, part = patch.subject.line, Part.SUBJECT
+    yield Finding(
         "missing 'Signed-off-by:' line",
         line,
         part,
@@ -90,3 +86,6 @@ def _append_fix(patch: Patch, sign_off: str) -> Fix | None:
     else:
         replacement = (last.text, "", sign_off)
     return Fix(last.line, last.line, replacement, f"append '{sign_off}'")
+
+
+KIND = CheckKind(name="signed-off-by", params_type=Params, doc=__doc__ or "", on_patch=check)

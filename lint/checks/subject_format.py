@@ -34,20 +34,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.line_edits import subject_fix
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "subject-format"
 
 
 @record
@@ -74,8 +71,8 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report each way the subject departs from ``subsys/component: Summary``."""
     subject = patch.subject
     line = subject.line
@@ -83,47 +80,42 @@ def check(
     summary = subject.summary.strip()
     revert = summary.startswith(('Revert "', 'Reapply "'))
     if params.require_area and not area and not revert:
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             "the subject has no 'subsys/component:' prefix",
             line,
-            "subject",
+            Part.SUBJECT,
             help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
         )
     elif area and params.forbid_path and params.path_like.search(area):
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"the subject prefix '{area}:' is a file path, not a subsystem name",
             line,
-            "subject",
+            Part.SUBJECT,
             help="Use the prefix that `git log --oneline -- <file>` shows for this code.",
         )
     if not summary:
         if params.require_summary:
             message = "the subject has no summary after its prefix"
-            yield finding(patch, rule, message, line, "subject")
+            yield Finding(message, line, Part.SUBJECT)
         return
     if params.forbid_trailing_period and summary.endswith(".") and not summary.endswith(".."):
-        yield finding(patch, rule, "the subject summary ends with a period", line, "subject")
+        yield Finding("the subject summary ends with a period", line, Part.SUBJECT)
     if params.require_capital and summary[0].isalpha() and not summary[0].isupper():
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"the subject summary should start with an uppercase letter ('{summary[0]}')",
             line,
-            "subject",
+            Part.SUBJECT,
             fix=subject_fix(
                 patch, summary[0].upper() + summary[1:], "capitalise the subject summary"
             ),
         )
     if params.max_length and len(summary) > params.max_length and not revert:
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"the subject's summary is {len(summary)} characters long, over {params.max_length}",
             line,
-            "subject",
+            Part.SUBJECT,
             help="Condense the summary: details belong in the changelog body.",
         )
+
+
+KIND = CheckKind(name="subject-format", params_type=Params, doc=__doc__ or "", on_patch=check)

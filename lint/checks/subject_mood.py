@@ -25,21 +25,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.line_edits import subject_fix
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "subject-mood"
 
 _FIRST_WORD = compile_regex(r"[A-Za-z][A-Za-z'-]*")
 
@@ -69,8 +67,8 @@ def _table(forms: tuple[str, ...]) -> dict[str, str]:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report a summary whose first word is a listed non-imperative form."""
     summary = patch.subject.summary.strip()
     if not summary or params.skip.search(summary):
@@ -91,12 +89,13 @@ def check(
         fix = subject_fix(
             patch, imperative + summary[len(word) :], f"use the imperative '{imperative}'"
         )
-    yield finding(
-        patch,
-        rule,
+    yield Finding(
         f"the subject summary starts with '{word}', not an imperative",
         patch.subject.line,
-        "subject",
+        Part.SUBJECT,
         help=help,
         fix=fix,
     )
+
+
+KIND = CheckKind(name="subject-mood", params_type=Params, doc=__doc__ or "", on_patch=check)

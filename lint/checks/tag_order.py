@@ -37,18 +37,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import finding
-from lint.diagnostic import Diagnostic, Fix
+from lint.checks.api import CheckKind, Finding
+from lint.diagnostic import Fix, Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch, Trailer
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "tag-order"
 
 
 @record
@@ -86,8 +83,8 @@ def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the first tag that comes after a tag it should precede."""
     block = patch.changelog.trailers
     trailers = block
@@ -104,12 +101,10 @@ def check(
     for number, rank in enumerate(places):
         if rank < places[highest]:
             trailer, before = trailers[number], trailers[highest]
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f"'{trailer.key}:' should come before '{before.key}:'",
                 trailer.line,
-                "trailer",
+                Part.TRAILER,
                 help="Tag order: " + ", ".join(_display(keys) for keys in params.order) + ".",
                 # The fix writes the whole block in the documented order.
                 fix=_reorder_fix(block, ranks(block, params)),
@@ -176,3 +171,6 @@ def _reorder_fix(trailers: tuple[Trailer, ...], places: list[int]) -> Fix | None
     ordered = sorted(range(len(trailers)), key=lambda number: places[number])
     lines = tuple(line for number in ordered for line in trailers[number].raw.split("\n"))
     return Fix(first, last, lines, "reorder the tags")
+
+
+KIND = CheckKind(name="tag-order", params_type=Params, doc=__doc__ or "", on_patch=check)

@@ -31,21 +31,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic, Fix
-from lint.errors import InputError
+from lint.diagnostic import Fix, Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch, Trailer
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "trailer-form"
-ASPECTS = ("combined", "stable", "lore")
 
 _COMBINED = compile_regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
 _STABLE = compile_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
@@ -71,25 +69,20 @@ _OTHER_ARCHIVE = compile_regex(
 class Params:
     """Parameters of a ``trailer-form`` rule."""
 
-    aspect: str = "combined"
-    """``combined``, ``stable`` or ``lore``."""
-
-    def __post_init__(self) -> None:
-        if self.aspect not in ASPECTS:
-            choices = ", ".join(ASPECTS)
-            raise InputError("params.aspect", f"unknown aspect {self.aspect!r} ({choices})")
+    aspect: Literal["combined", "stable", "lore"] = "combined"
+    """Which of the three the rule checks (see the module docstring)."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report tags in a form the kernel's tools do not extract well."""
     if params.aspect == "combined":
-        yield from _combined(patch, rule)
+        yield from _combined(patch)
     elif params.aspect == "stable":
-        yield from _stable(patch, rule)
+        yield from _stable(patch)
     else:
-        yield from _lore(patch, rule)
+        yield from _lore(patch)
 
 
 def _single_line_fix(trailer: Trailer, lines: tuple[str, ...], description: str) -> Fix | None:
@@ -98,7 +91,7 @@ def _single_line_fix(trailer: Trailer, lines: tuple[str, ...], description: str)
     return Fix(trailer.line, trailer.line, lines, description)
 
 
-def _combined(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _combined(patch: Patch) -> Iterator[Finding]:
     for trailer in patch.changelog.trailers:
         found = _COMBINED.fullmatch(trailer.key)
         if found is None:
@@ -107,30 +100,26 @@ def _combined(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
         keys = [f"{role.capitalize()}-by" for role in roles]
         comment = f" # {trailer.comment}" if trailer.comment else ""
         lines = tuple(f"{key}: {trailer.value}{comment}" for key in keys)
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"combined tag '{trailer.key}:'; write one tag per role",
             trailer.line,
-            "trailer",
+            Part.TRAILER,
             help="Write " + " and ".join(f"'{key}:'" for key in keys) + " on separate lines.",
             fix=_single_line_fix(trailer, lines, "split the combined tag"),
         )
 
 
-def _stable(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _stable(patch: Patch) -> Iterator[Finding]:
     changelog = patch.changelog
     end = changelog.trailer_line or 0
     for item in changelog.lines:
         if end and item.line >= end:
             break
         if "stable" in item.text and _STABLE_LINE.match(item.text):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 "'Cc: stable@vger.kernel.org' is outside the tag block",
                 item.line,
-                "body",
+                Part.BODY,
                 help="Move it into the tags at the end of the changelog, before any Link:.",
             )
     for trailer in changelog.trailers:
@@ -141,19 +130,17 @@ def _stable(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
             continue
         version = found.group(2).strip().removeprefix("v")
         line = f"{trailer.key}: stable@vger.kernel.org # {version}"
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"write the stable version as a comment: '{line}'",
             trailer.line,
-            "trailer",
+            Part.TRAILER,
             help="stable-kernel-rules.rst: 'Cc: stable@vger.kernel.org # 6.9+' names the "
             "oldest tree to backport to.",
             fix=_single_line_fix(trailer, (line,), "write the version as '# ...'"),
         )
 
 
-def _lore(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _lore(patch: Patch) -> Iterator[Finding]:
     for trailer in patch.changelog.trailers:
         if trailer.key.lower() not in ("link", "closes"):
             continue
@@ -166,12 +153,10 @@ def _lore(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
         use = f"; use '{wanted}'" if wanted else "; link the message itself"
         comment = f" # {trailer.comment}" if trailer.comment else ""
         line = f"{trailer.key}: {wanted}{comment}"
-        yield finding(
-            patch,
-            rule,
+        yield Finding(
             f"'{trailer.key}:' {problem}{use}",
             trailer.line,
-            "trailer",
+            Part.TRAILER,
             help="maintainer-tip.rst: for an email posted to the kernel mailing lists, use "
             "the lore.kernel.org redirector URL (https://lore.kernel.org/<message-id>).",
             fix=_single_line_fix(trailer, (line,), "link the message on lore") if wanted else None,
@@ -191,3 +176,6 @@ def _link_problem(url: str) -> str:
     if _OTHER_ARCHIVE.match(url):
         return "links an archive that does not keep the message id"
     return ""
+
+
+KIND = CheckKind(name="trailer-form", params_type=Params, doc=__doc__ or "", on_patch=check)

@@ -30,9 +30,9 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from lint.checks.api import CheckContext
     from lint.diagnostic import Diagnostic, Fix
     from lint.engine.pipeline import DecodeOptions
-    from lint.engine.rules import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset
 

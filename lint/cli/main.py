@@ -74,9 +74,9 @@ def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """``patchlens lint``: report findings and return the exit status."""
-    from lint.checks import pinned_bit_bringup
+    from lint.checks.api import CheckContext
     from lint.diagnostic import Severity
-    from lint.engine.rules import CheckContext
+    from lint.engine.context import facts_note, run_view
     from lint.engine.runner import LintJob, lint_mails
 
     config, ruleset = _load(args)
@@ -92,18 +92,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
         repo=commits.path if commits is not None else None,
         commits=commits,
         spelling=spelling,
-        pinning_view=pinned_bit_bringup.run_view(ruleset, args.tree, args.tree_ref),
+        pinning_view=run_view(ruleset, args.tree, args.tree_ref),
     )
     if args.verbose and spelling is not None:
         print(f"patchlens: spelling dictionary {spelling.describe}", file=sys.stderr)
-    if args.verbose and (note := pinned_bit_bringup.facts_note(ruleset, context.pinning_view)):
+    if args.verbose and (note := facts_note(ruleset, context.pinning_view)):
         print(f"patchlens: {note}", file=sys.stderr)
     from lint.engine.threads import ThreadPass
 
     decode = _decode_options(args)
     # Thread-level rules (review-followup) see small summaries of the mails, after the run;
     # the per-patch run makes them while it decodes each mail.
-    thread_pass = ThreadPass.for_ruleset(ruleset, decode)
+    thread_pass = ThreadPass.for_ruleset(ruleset, decode, context)
     job = LintJob(ruleset, context, decode, summarize_threads=thread_pass is not None)
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     mails = _open_inputs(args.inputs, args.directory)
@@ -147,7 +147,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """``patchlens explain``: render the explainer of every thread of the input."""
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.explain.render import explain_mails, render
 
     config, ruleset = _load(args)
@@ -160,8 +160,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     """``patchlens fix``: write INPUT with its mechanical fixes applied (see lint.cli.fix)."""
+    from lint.checks.api import CheckContext
     from lint.cli.fix import fix_file, fix_inputs, output_path
-    from lint.engine.rules import CheckContext
     from lint.sources.commits import resolver_for
 
     config, ruleset = _load(args)

@@ -4,7 +4,7 @@ Which mails are linted:
 
 - Replies (``Re: ...``) are review, not patches: no rule applies.
 - Cover letters (``[PATCH 0/N]``) describe a series and are never applied:
-  no rule applies (series-level checks will get their own entry point).
+  no rule applies (series-level checks: :mod:`lint.engine.series`).
 - Every other mail (or commit message) is a patch. A rule without ``[when]``
   looks at every patch; a rule whose ``[when]`` names diff facts can only be
   triggered by a patch that has a diff, so a bare commit message (the
@@ -16,49 +16,21 @@ configured one; ``auto`` picks ``tip`` when the subject's first prefix
 component is one of the tip tree's areas (``rules/data/profiles.toml``), else
 ``kernel``.
 
-The engine never prints and never edits what a check returned.
+A check yields :class:`~lint.checks.api.Finding` records; the engine makes each a
+:class:`~lint.diagnostic.Diagnostic` with the rule's id, severity and checkpatch
+name and the mail it is on. It never prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from lint.checks.api import CheckContext, Finding
 from lint.checks.registry import KINDS
-from lint.diagnostic import Diagnostic
-from lint.record import field, record, replace
+from lint.diagnostic import Diagnostic, Location, Severity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from lint.kernel.pinning import PinningView
     from lint.patch.model import Patch
-    from lint.rulebook.ruleset import Ruleset
-    from lint.sources.commits import CommitResolver
-
-
-@record
-class CheckContext:
-    """Optional facts some checks use; everything defaults to "not available"."""
-
-    profile: str | None = None
-    """Force ``tip`` or ``kernel`` (or ``auto``) for this run, over the configured profile."""
-    repo: Path | None = None
-    """A git repository (e.g. a kernel tree) checks may consult."""
-    pinning_view: PinningView | None = None
-    """A kernel tree's pinning facts (``--tree``); ``None``: the rulebook's."""
-    commits: CommitResolver | None = None
-    """Resolves commit ids of ``Fixes:`` tags and references (``-C`` or a kernel tree)."""
-    spelling: Mapping[str, str] | None = field(default_factory=lambda: _default_dictionary())
-    """Misspelling -> correction for TYPO_SPELLING (:mod:`lint.checks.checkpatch.dictionary`):
-    by default the built-in choice, read once per context on first use; ``None`` when no rule
-    spells."""
-
-
-def _default_dictionary() -> Mapping[str, str]:
-    from lint.checks.checkpatch.dictionary import choose_dictionary
-
-    return choose_dictionary(None)
+    from lint.rulebook.ruleset import Ruleset, RuleSpec
 
 
 def is_linted(patch: Patch) -> bool:
@@ -85,16 +57,54 @@ def run(
     profile = active_profile(patch, ruleset, context)
     given = context if context is not None else CheckContext()
     found: list[Diagnostic] = []
+    origin, subject, message_id = patch.origin, patch.subject.raw, patch.mail.message_id
     for rule in ruleset.by_profile[profile]:
+        check = KINDS[rule.kind].on_patch
+        if check is None:  # a thread or series rule: not a patch at a time
+            continue
         trigger = None
         if rule.when is not None:
             trigger = rule.when.matches(patch)
             if trigger is None:
                 continue
-        if rule.escalate:
-            # The rule data grades the finding for this patch; the check words it.
-            severity = rule.severity_for(patch)
-            if severity is not rule.severity:
-                rule = replace(rule, severity=severity)
-        found.extend(KINDS[rule.kind].check(patch, rule, rule.params, trigger, given))
+        # The rule data grades the finding for this patch; the check words it.
+        severity = rule.severity_for(patch) if rule.escalate else rule.severity
+        for item in check(patch, rule.params, trigger, given):
+            found.append(diagnostic(rule, item, severity, origin, subject, message_id))
     return tuple(sorted(found, key=lambda d: d.sort_key))
+
+
+def diagnostic(
+    rule: RuleSpec,
+    finding: Finding,
+    severity: Severity,
+    origin: str,
+    subject: str,
+    message_id: str,
+) -> Diagnostic:
+    """The diagnostic of ``rule`` for what its check found: the engine's half of a finding.
+
+    ``severity`` is the rule's for this patch; the finding's own grade replaces it
+    unless the user configured the rule's severity. ``origin``, ``subject`` and
+    ``message_id`` name the mail checked (a thread or series finding names its own).
+    """
+    if finding.grade is not None and not rule.severity_configured:
+        severity = finding.grade
+    on = finding.on
+    if on is not None:
+        origin, subject, message_id = on.origin, on.subject, on.message_id
+    help = finding.help
+    if not help and KINDS[rule.kind].summary_as_help:
+        help = rule.summary
+    return Diagnostic(
+        rule=rule.id,
+        severity=severity,
+        message=finding.message,
+        location=Location(origin, finding.line, finding.part),
+        checkpatch=rule.checkpatch,
+        help=help,
+        subject=subject,
+        message_id=message_id,
+        fix=finding.fix,
+        data=finding.data,
+    )

@@ -11,9 +11,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+from lint.checks.api import CheckContext
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import DecodeOptions, read_patches
-from lint.engine.rules import CheckContext, run
+from lint.engine.rules import run
 from lint.mail.model import RawMail
 from lint.patch.model import Patch
 from lint.record import record

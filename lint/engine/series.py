@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lint.diagnostic import Diagnostic, Location, Severity
+from lint.diagnostic import Diagnostic, Location, Part, Severity
 from lint.patch.model import Patch
 from lint.record import asdict, record
 
@@ -97,7 +97,7 @@ def _finding(rule: str, entry: SeriesEntry, message: str) -> Diagnostic:
         rule=rule,
         severity=severity,
         message=message,
-        location=Location(entry.origin, entry.line, "subject"),
+        location=Location(entry.origin, entry.line, Part.SUBJECT),
         help=summary,
         subject=entry.subject,
         message_id=entry.message_id,

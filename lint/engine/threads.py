@@ -22,45 +22,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lint.checks import review_followup
+from lint.checks.api import CheckContext
+from lint.checks.registry import KINDS
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import DecodeOptions
+from lint.engine.rules import diagnostic
 from lint.engine.runner import PatchReport
 from lint.record import replace
 from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.candidates import is_thread_candidate
 
-__all__ = ["THREAD_KINDS", "ThreadPass", "is_thread_candidate"]
+__all__ = ["ThreadPass", "is_thread_candidate", "run_thread"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import MutableSequence
     from typing import BinaryIO
 
-    from lint.thread.threads import MessageSummary, ThreadIndex
-
-THREAD_KINDS = frozenset({review_followup.KIND})
-"""Check kinds that run on whole threads, after the per-patch rules."""
+    from lint.thread.threads import MessageSummary, Thread, ThreadIndex
 
 
 class ThreadPass:
     """Collects summaries while lint streams, then runs the thread rules (one run only)."""
 
-    def __init__(self, rules: Sequence[RuleSpec], decode: DecodeOptions) -> None:
+    def __init__(
+        self,
+        rules: Sequence[RuleSpec],
+        decode: DecodeOptions,
+        context: CheckContext | None = None,
+    ) -> None:
         self._rules = tuple(rules)
         self._decode = decode
+        self._context = context if context is not None else CheckContext(spelling=None)
+        may_find = [KINDS[rule.kind].may_find for rule in self._rules]
+        self._may_find = tuple(f for f in may_find if f is not None)
+        self._always = len(self._may_find) < len(may_find)
+        """A rule of a kind without a pre-test: every thread may give it something."""
         self._index: ThreadIndex | None = None
         """Made with the first summary: a run of one patch never imports lint.thread.threads."""
         self._store = SummaryStore()
-        self._reviewed = bytearray()
-        """Per summary kept: 1 for a reply with a review (a thread without one is skipped)."""
+        self._promising = bytearray()
+        """Per summary kept: 1 when a rule may find something in its thread (for
+        review-followup: a reply with a review); a thread without one is skipped."""
         self._found: tuple[tuple[Diagnostic, ...], tuple[MessageSummary, ...]] | None = None
 
     @classmethod
-    def for_ruleset(cls, ruleset: Ruleset, decode: DecodeOptions) -> ThreadPass | None:
+    def for_ruleset(
+        cls, ruleset: Ruleset, decode: DecodeOptions, context: CheckContext | None = None
+    ) -> ThreadPass | None:
         """A pass for the enabled thread rules of ``ruleset``, or ``None`` when there are none."""
-        rules = [r for r in ruleset.rules if r.enabled and r.kind in THREAD_KINDS]
-        return cls(rules, decode) if rules else None
+        rules = [r for r in ruleset.rules if r.enabled and KINDS[r.kind].on_thread is not None]
+        return cls(rules, decode, context) if rules else None
 
     def take(self, report: PatchReport, seq: int) -> None:
         """Keep the thread summary the per-patch run made of the ``seq``-th mail, if any."""
@@ -74,8 +86,8 @@ class ThreadPass:
             self._index = ThreadIndex()
         if self._index.add(summary):  # a later copy of a mail counts as its first copy
             self._store.append(summary)
-            # review-followup, the one thread kind (THREAD_KINDS), needs a review.
-            self._reviewed.append(review_followup.may_find(summary))
+            # Only threads holding a mail some rule may find something in are loaded again.
+            self._promising.append(self._always or any(f(summary) for f in self._may_find))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every finding of the thread rules on the mails watched."""
@@ -93,14 +105,13 @@ class ThreadPass:
             on: list[MessageSummary] = []
             groups = self._index.groups() if self._index is not None else []
             for group in groups:
-                if not any(self._reviewed[position] for position in group):
+                if not any(self._promising[position] for position in group):
                     continue
                 from lint.thread.threads import build_threads
 
                 (thread,) = build_threads([[self._store.load(p) for p in group]])
                 before = len(found)
-                for rule in self._rules:
-                    found.extend(review_followup.check_thread(thread, rule))
+                found.extend(run_thread(thread, self._rules, self._context))
                 places = {_place(d) for d in found[before:]}
                 on.extend(
                     m for m in thread.messages if (m.origin, m.message_id, m.subject) in places
@@ -135,6 +146,21 @@ class ThreadPass:
             merged[key] = replace(report, diagnostics=tuple(both))
         # Reports given keep their order; a mail that had no report yet follows them.
         return list(merged.values())
+
+
+def run_thread(
+    thread: Thread, rules: Sequence[RuleSpec], context: CheckContext
+) -> list[Diagnostic]:
+    """The findings of the thread rules among ``rules`` on one thread."""
+    found: list[Diagnostic] = []
+    for rule in rules:
+        check = KINDS[rule.kind].on_thread
+        if check is None or not rule.enabled:
+            continue
+        for item in check(thread, rule.params, context):
+            # A thread finding names its mail (Finding.on): the mail arguments are unused.
+            found.append(diagnostic(rule, item, rule.severity, "", "", ""))
+    return found
 
 
 def _place(diag: Diagnostic) -> tuple[str, str, str]:

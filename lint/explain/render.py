@@ -22,9 +22,10 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
+from lint.checks.api import CheckContext
 from lint.compilecache import compile_regex
 from lint.engine.pipeline import DecodeOptions, read_patches
-from lint.engine.rules import CheckContext, is_linted, run
+from lint.engine.rules import is_linted, run
 from lint.explain.model import Attributed, ThreadExplainer, Topic, build_thread
 from lint.mail.model import RawMail
 from lint.patch.model import Patch

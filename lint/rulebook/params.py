@@ -1,12 +1,15 @@
 """A rule's ``[params]`` table validated into its check kind's typed ``Params`` record.
 
 Each check kind declares its parameters as a frozen record; the rule file's
-table must name only those fields, with values of their types. A typo or a
-wrong type stops the run with the rule file and the key named.
+table must name only those fields, with values of their types. A value that
+chooses a behaviour is a ``Literal`` of its choices. A typo, a wrong type or a
+choice that does not exist stops the run with the rule file and the key named,
+and so does a value the record's own checks refuse (:class:`ParamsError`).
 """
 
 from __future__ import annotations
 
+from lint.checks.api import ParamsError
 from lint.errors import InputError
 from lint.record import MISSING
 from lint.record import fields as record_fields
@@ -22,7 +25,8 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
 
     Supported field types: ``str``, ``int``, ``bool``, ``float``,
     ``tuple[str, ...]`` (a TOML list of strings), :class:`~lint.rulebook.regex.Regex` (a
-    regex, checked here and compiled on first use) and ``tuple[Regex, ...]``.
+    regex, checked here and compiled on first use), ``tuple[Regex, ...]`` and
+    ``Literal["a", "b"]`` (one of the strings given).
     """
     fields = {f.name: f for f in record_fields(params_type) if f.init}
     for key in table:
@@ -36,7 +40,10 @@ def build_params(params_type: type[Any], table: dict[str, Any], where: str) -> A
                 raise InputError(where, f"missing key 'params.{name}'")
             continue
         values[name] = _param_value(str(param.type), table[name], where, f"params.{name}")
-    return params_type(**values)
+    try:
+        return params_type(**values)
+    except ParamsError as error:
+        raise InputError(where, f"key 'params.{error.key}': {error.message}") from None
 
 
 def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
@@ -71,4 +78,20 @@ def _param_value(annotation: str, value: Any, where: str, key: str) -> Any:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(Regex.checked(item, where, key) for item in value)
         raise InputError(where, f"key '{key}' must be a list of regex strings")
+    if hint.startswith("Literal[") and hint.endswith("]"):
+        choices = _choices(annotation.strip())
+        if isinstance(value, str) and value in choices:
+            return value
+        shown = ", ".join(choices)
+        raise InputError(where, f"key '{key}': {value!r} is not one of {shown}")
     raise TypeError(f"unsupported Params field type {hint!r} for {key}")  # a bug in a check
+
+
+def _choices(hint: str) -> tuple[str, ...]:
+    """The strings of ``Literal["a","b"]`` (as the annotation's source text)."""
+    from ast import literal_eval
+
+    found = literal_eval(f"({hint[len('Literal[') : -1]},)")
+    if not all(isinstance(choice, str) for choice in found):
+        raise TypeError(f"only string Literal params are supported: {hint}")  # a bug in a kind
+    return tuple(found)

@@ -6,7 +6,7 @@ One rule per file, its ``id`` equal to the file stem (kebab-case)::
     kind       = "require-section"      # a key of lint.checks.KINDS
     severity   = "error"                # error | warning | note
     summary    = "A change to FRED carries a '== FRED Background ==' section"
-    checkpatch = "TYPE"                 # optional: checkpatch.pl's name for it
+    checkpatch = "TYPE"                 # optional: checkpatch.pl's name for it (its --types)
     profile    = "all"                  # all | tip | kernel (default all)
     enabled    = true                   # false: only on when asked for
     [when]  ...                         # lint.rulebook.conditions; absent = every patch
@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 
+from lint.checks.api import Scope
 from lint.checks.registry import KINDS
 from lint.compilecache import compile_regex
 from lint.config import Config, read_toml
@@ -97,6 +98,9 @@ class RuleSpec:
     """Markdown: examples of good and bad changelogs."""
     escalate: tuple[Escalation, ...] = ()
     """Severities for some patches instead of :attr:`severity`; the first match wins."""
+    severity_configured: bool = False
+    """The configuration set :attr:`severity`: it holds for every patch and every finding
+    (escalations and a check's own grade of a finding give way to it)."""
 
     def severity_for(self, patch: Patch) -> Severity:
         """The severity of this rule's findings on ``patch``."""
@@ -254,6 +258,13 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise InputError(where, "key 'enabled' must be true or false")
+    if kind.scope is not Scope.PATCH:
+        # A thread or series rule looks at several mails: no one patch to condition on.
+        for key in ("when", "escalate", "profile"):
+            if key in table:
+                raise InputError(
+                    where, f"key '{key}': a {kind.scope.value} rule looks at several mails"
+                )
     when = compile_condition(table["when"], where, "when", vocabulary) if "when" in table else None
     escalate = _escalations(table.get("escalate", []), where, vocabulary)
     params_table = table.get("params", {})
@@ -265,6 +276,17 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
     for key in doc:
         if key not in _DOC_KEYS:
             raise InputError(where, f"unknown key 'doc.{key}'")
+    params = build_params(kind.params_type, params_table, where)
+    if kind.alias_param:
+        # The ported kinds report the checkpatch type their params name: one name for both.
+        named = getattr(params, kind.alias_param)
+        if checkpatch and checkpatch != named:
+            raise InputError(
+                where,
+                f"key 'checkpatch': '{checkpatch}' differs from "
+                f"params.{kind.alias_param} '{named}', the type this rule reports",
+            )
+        checkpatch = named
     return RuleSpec(
         id=rule_id,
         kind=kind_name,
@@ -274,7 +296,7 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
         profile=profile,
         enabled=enabled,
         when=when,
-        params=build_params(kind.params_type, params_table, where),
+        params=params,
         rationale=_text(doc, "rationale", where, key_prefix="doc."),
         reference=_text(doc, "reference", where, key_prefix="doc."),
         path=path,
@@ -353,7 +375,15 @@ def _configure(ruleset: Ruleset, config: Config) -> Ruleset:
         enabled = (rule.enabled or rule.id in enable) and rule.id not in disable
         if rule.id in severity:
             # The configured severity holds for every patch: escalations give way to it.
-            rules.append(replace(rule, enabled=enabled, severity=severity[rule.id], escalate=()))
+            rules.append(
+                replace(
+                    rule,
+                    enabled=enabled,
+                    severity=severity[rule.id],
+                    escalate=(),
+                    severity_configured=True,
+                )
+            )
         else:
             rules.append(replace(rule, enabled=enabled))
     return replace(ruleset, rules=tuple(rules))

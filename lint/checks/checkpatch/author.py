@@ -25,25 +25,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers, parse_email, same_email_addresses
 from lint.checks.checkpatch.signature import patch_author
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic, Severity
+from lint.diagnostic import Part, Severity
 from lint.patch.model import Memo
-from lint.record import record, replace
+from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.mail.model import TextLine
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "cp-author"
-TYPES = frozenset({"NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"})
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _SIGN_OFF = compile_regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
 _SUBADDRESS = compile_regex(r"(\S+)\+\S+(@.*)")
@@ -58,12 +55,16 @@ _MISMATCH = {
 
 @record
 class Params:
-    """``cp-author`` takes no parameters."""
+    """Parameters of a ``cp-author`` rule."""
+
+    type: Literal["NO_AUTHOR_SIGN_OFF", "FROM_SIGN_OFF_MISMATCH"]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type (see the module docstring)."""
     author = patch_author(patch)
     if not author or not patch.has_diff:
@@ -72,30 +73,24 @@ def check(
     if level in (-1, 1):
         return
     if level == 0:
-        if rule.checkpatch == "NO_AUTHOR_SIGN_OFF":
+        if params.type == "NO_AUTHOR_SIGN_OFF":
             line = patch.mail.author_line or patch.subject.line
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f"Missing Signed-off-by: line by nominal patch author '{author}'",
                 line,
-                "header",
+                Part.HEADER,
             )
         return
-    if rule.checkpatch != "FROM_SIGN_OFF_MISMATCH" or matched is None:
+    if params.type != "FROM_SIGN_OFF_MISMATCH" or matched is None:
         return
     value = _SIGN_OFF.match(matched.text)
     shown = value.group(1) if value else matched.text
-    diagnostic = finding(
-        patch,
-        rule,
+    yield Finding(
         f"From:/Signed-off-by: {_MISMATCH[level]}: 'From: {author}' != 'Signed-off-by: {shown}'",
         matched.line,
-        "trailer",
+        Part.TRAILER,
+        grade=Severity.NOTE if level == 2 else None,  # checkpatch: a CHK, not a WARNING
     )
-    if level == 2 and rule.severity is Severity.WARNING:
-        diagnostic = replace(diagnostic, severity=Severity.NOTE)
-    yield diagnostic
 
 
 def _shared_author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:
@@ -131,3 +126,8 @@ def _author_sign_off(patch: Patch, author: str) -> tuple[int, TextLine | None]:
 def _strip_subaddress(address: str) -> str:
     found = _SUBADDRESS.search(address)
     return found.group(1) + found.group(2) if found else address
+
+
+KIND = CheckKind(
+    name="cp-author", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

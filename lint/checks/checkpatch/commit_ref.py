@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import (
     after_headers,
     after_headers_text,
@@ -43,21 +43,17 @@ from lint.checks.checkpatch.common import (
     stack_dump_flags,
 )
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.mail.model import TextLine
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
     from lint.sources.commits import CommitResolver
-
-KIND = "cp-commit-ref"
-TYPES = frozenset({"BAD_FIXES_TAG", "GIT_COMMIT_ID", "UNKNOWN_COMMIT_ID", "MISSING_FIXES_TAG"})
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _I = re.IGNORECASE | re.ASCII
 _FIXES = compile_regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
@@ -86,27 +82,30 @@ _THIS_REVERTS = compile_regex(r"^This reverts commit")
 
 @record
 class Params:
-    """``cp-commit-ref`` takes no parameters."""
+    """Parameters of a ``cp-commit-ref`` rule."""
+
+    type: Literal["BAD_FIXES_TAG", "GIT_COMMIT_ID", "UNKNOWN_COMMIT_ID", "MISSING_FIXES_TAG"]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
     patch: Patch,
-    rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
     context: CheckContext,
-) -> Iterator[Diagnostic]:
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type (see the module docstring)."""
     commits = context.commits
-    wanted = rule.checkpatch
+    wanted = params.type
     if wanted == "BAD_FIXES_TAG":
-        yield from _bad_fixes_tags(patch, rule, commits)
+        yield from _bad_fixes_tags(patch, commits)
     elif wanted == "GIT_COMMIT_ID":
-        yield from _git_commit_ids(patch, rule, commits)
+        yield from _git_commit_ids(patch, commits)
     elif wanted == "UNKNOWN_COMMIT_ID":
-        yield from _unknown_commit_ids(patch, rule, commits)
+        yield from _unknown_commit_ids(patch, commits)
     elif wanted == "MISSING_FIXES_TAG":
-        yield from _missing_fixes_tag(patch, rule)
+        yield from _missing_fixes_tag(patch)
 
 
 def _unquote(title: str) -> tuple[str, bool]:
@@ -115,9 +114,7 @@ def _unquote(title: str) -> tuple[str, bool]:
     return title, False
 
 
-def _bad_fixes_tags(
-    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
-) -> Iterator[Diagnostic]:
+def _bad_fixes_tags(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
     for item in after_headers(patch):
         text = item.text
         if "ixes" not in text and "IXES" not in text:
@@ -146,9 +143,7 @@ def _bad_fixes_tags(
             or not quoted
         ):
             shown = known[0] if known else commit[:12].lower()
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 "Please use correct Fixes: style 'Fixes: <12 chars of sha1> "
                 f'("<title line>")\' - ie: \'Fixes: {shown} ("{real_title}")\'',
                 item.line,
@@ -182,9 +177,7 @@ def _is_reference(text: str, next_text: str) -> bool:
     )
 
 
-def _git_commit_ids(
-    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
-) -> Iterator[Diagnostic]:
+def _git_commit_ids(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
     log = commit_log(patch)
     joined = commit_log_text(patch)
     if "ommit" not in joined and "OMMIT" not in joined and not _ANY_HASH.search(joined):
@@ -207,7 +200,7 @@ def _git_commit_ids(
             continue
         message = _reference_problem(text, following, commits)
         if message and last_commit_at_end != item.line - 1:
-            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+            yield Finding(message, item.line, part_of(patch, item.line))
         if _COMMIT_AT_END.search(text):
             last_commit_at_end = item.line
 
@@ -249,9 +242,7 @@ def _reference_problem(text: str, following: list[str], commits: CommitResolver 
     return ""
 
 
-def _unknown_commit_ids(
-    patch: Patch, rule: RuleSpec, commits: CommitResolver | None
-) -> Iterator[Diagnostic]:
+def _unknown_commit_ids(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
     if commits is None:
         return
     for item in commit_log(patch):
@@ -260,16 +251,14 @@ def _unknown_commit_ids(
             continue
         commit = found.group(2)
         if _lookup(commits, commit) is None:
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f"Unknown commit id '{commit}', maybe rebased or not pulled?",
                 item.line,
                 part_of(patch, item.line),
             )
 
 
-def _missing_fixes_tag(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _missing_fixes_tag(patch: Patch) -> Iterator[Finding]:
     if not patch.has_diff:
         return  # checkpatch judges only patches; a bare commit message has no fix to tag
     lines = after_headers(patch)
@@ -288,9 +277,7 @@ def _missing_fixes_tag(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
             reason, mention = item, found.group(1)
     if reason is None:
         return
-    yield finding(
-        patch,
-        rule,
+    yield Finding(
         f"The commit message has '{mention}', perhaps it also needs a 'Fixes:' tag?",
         reason.line,
         part_of(patch, reason.line),
@@ -303,3 +290,8 @@ def _lookup(commits: CommitResolver | None, commit: str) -> tuple[str, str] | No
         return None
     resolution = commits.resolve(commit)
     return (resolution.sha[:12], resolution.subject) if resolution.found else None
+
+
+KIND = CheckKind(
+    name="cp-commit-ref", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from lint.compilecache import compile_regex
+from lint.diagnostic import Part
 from lint.mail.model import TextLine
 from lint.patch.model import Memo, Patch
 from lint.record import record
@@ -94,12 +95,12 @@ def after_headers_text(patch: Patch) -> str:
     )
 
 
-def part_of(patch: Patch, line: int) -> str:
+def part_of(patch: Patch, line: int) -> Part:
     """``body``, ``trailer`` or ``notes``: the logical part an input line belongs to."""
     if patch.separator_line and line > patch.separator_line:
-        return "notes"
+        return Part.NOTES
     trailer_line = patch.changelog.trailer_line
-    return "trailer" if trailer_line and line >= trailer_line else "body"
+    return Part.TRAILER if trailer_line and line >= trailer_line else Part.BODY
 
 
 # --- balanced parentheses, as checkpatch's $balanced_parens -------------------------------

@@ -17,22 +17,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "cp-encoding"
-TYPES = frozenset({"INVALID_UTF8", "UTF8_BEFORE_PATCH"})
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 # What checkpatch's $UTF8 pattern rejects, once the text is decoded: control characters
 # (tab and CR are allowed), DEL, and U+FFFD, which stands for bytes that were not UTF-8.
@@ -51,35 +48,39 @@ _NON_ASCII_UTF8 = compile_regex(
 
 @record
 class Params:
-    """``cp-encoding`` takes no parameters."""
+    """Parameters of a ``cp-encoding`` rule."""
+
+    type: Literal["INVALID_UTF8", "UTF8_BEFORE_PATCH"]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type (see the module docstring)."""
-    if rule.checkpatch == "INVALID_UTF8":
-        yield from _invalid(patch, rule)
-    elif rule.checkpatch == "UTF8_BEFORE_PATCH":
-        yield from _utf8_in_other_charset(patch, rule)
+    if params.type == "INVALID_UTF8":
+        yield from _invalid(patch)
+    elif params.type == "UTF8_BEFORE_PATCH":
+        yield from _utf8_in_other_charset(patch)
 
 
-def _invalid(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _invalid(patch: Patch) -> Iterator[Finding]:
     message = "Invalid UTF-8, patch and commit message should be encoded in UTF-8"
     if _NOT_UTF8.search(patch.mail.subject):
-        yield finding(patch, rule, message, patch.subject.line, "subject")
+        yield Finding(message, patch.subject.line, Part.SUBJECT)
     lines = (*patch.changelog.lines, *patch.notes, *patch.diffstat)
     if _NOT_UTF8.search("\n".join(item.text for item in lines)):
         for item in lines:
             if _NOT_UTF8.search(item.text):
-                yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+                yield Finding(message, item.line, part_of(patch, item.line))
     source = patch.diff_source
     if "\ufffd" not in source.text and not _has_control(source.text):
         return  # almost every diff is clean
     for number, text in enumerate(source.text.split("\n")):
         if text.startswith("+") and _NOT_UTF8.search(text):
             line = source.lines[number] if number < len(source.lines) else 0
-            yield finding(patch, rule, message, line, "diff")
+            yield Finding(message, line, Part.DIFF)
 
 
 def _has_control(text: str) -> bool:
@@ -87,7 +88,7 @@ def _has_control(text: str) -> bool:
     return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
-def _utf8_in_other_charset(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _utf8_in_other_charset(patch: Patch) -> Iterator[Finding]:
     declared = _QUOTED_CHARSET.search(patch.mail.header("Content-Type"))
     if declared is None or "utf-8" in declared.group(1).lower():
         return
@@ -101,10 +102,13 @@ def _utf8_in_other_charset(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]
         except LookupError:
             sent = item.text.encode("utf-8")
         if _NON_ASCII_UTF8.search(sent):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 "8-bit UTF-8 used in possible commit log",
                 item.line,
                 part_of(patch, item.line),
             )
+
+
+KIND = CheckKind(
+    name="cp-encoding", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import (
     after_headers,
     after_headers_text,
@@ -32,26 +32,16 @@ from lint.checks.checkpatch.common import (
     part_of,
 )
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "cp-links"
-TYPES = frozenset(
-    {
-        "COMMIT_LOG_VERSIONING",
-        "COMMIT_LOG_USE_LINK",
-        "COMMIT_LOG_WRONG_LINK",
-        "PREFER_LORE_ARCHIVE",
-    }
-)
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _LINK_TAGS = ("Link:", "Closes:")
 _TAG_THEN_URL = compile_regex(r"^\s*(\w+:)\s*http", re.ASCII)
@@ -78,16 +68,25 @@ _ARCHIVE_NAMES = (
 
 @record
 class Params:
-    """``cp-links`` takes no parameters."""
+    """Parameters of a ``cp-links`` rule."""
+
+    type: Literal[
+        "COMMIT_LOG_VERSIONING",
+        "COMMIT_LOG_USE_LINK",
+        "COMMIT_LOG_WRONG_LINK",
+        "PREFER_LORE_ARCHIVE",
+    ]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type (see the module docstring)."""
-    wanted = rule.checkpatch
+    wanted = params.type
     if wanted == "PREFER_LORE_ARCHIVE":
-        yield from _obsolete_archives(patch, rule)
+        yield from _obsolete_archives(patch)
         return
     log = commit_log(patch)
     joined = commit_log_text(patch)
@@ -100,7 +99,7 @@ def check(
             continue
         message = _link_problem(text, wanted)
         if message:
-            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+            yield Finding(message, item.line, part_of(patch, item.line))
 
 
 def _link_problem(text: str, wanted: str) -> str:
@@ -126,18 +125,18 @@ def _link_problem(text: str, wanted: str) -> str:
     return ""
 
 
-def _obsolete_archives(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _obsolete_archives(patch: Patch) -> Iterator[Finding]:
     message = (
         "Use lore.kernel.org archive links when possible - see https://lore.kernel.org/lists.html"
     )
     if _OBSOLETE_ARCHIVE.search(patch.mail.subject):
-        yield finding(patch, rule, message, patch.subject.line, "subject")
+        yield Finding(message, patch.subject.line, Part.SUBJECT)
     lines = after_headers(patch)
     if "http" not in after_headers_text(patch):
         lines = ()
     for item in lines:
         if "http" in item.text and _OBSOLETE_ARCHIVE.search(item.text):
-            yield finding(patch, rule, message, item.line, part_of(patch, item.line))
+            yield Finding(message, item.line, part_of(patch, item.line))
     source = patch.diff_source
     if "http" not in source.text:
         return
@@ -147,4 +146,9 @@ def _obsolete_archives(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
     for number, text in enumerate(source.text.split("\n")):
         if "http" in text and _OBSOLETE_ARCHIVE.search(text):
             line = source.lines[number] if number < len(source.lines) else 0
-            yield finding(patch, rule, message, line, "diff")
+            yield Finding(message, line, Part.DIFF)
+
+
+KIND = CheckKind(
+    name="cp-links", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

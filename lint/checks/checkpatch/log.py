@@ -24,31 +24,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers_text, commit_log, commit_log_text, part_of
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "cp-log"
-TYPES = frozenset(
-    {
-        "COMMIT_MESSAGE",
-        "DIFF_IN_COMMIT_MSG",
-        "COMMIT_COMMENT_SYMBOL",
-        "GERRIT_CHANGE_ID",
-        "EMAIL_SUBJECT",
-        "PLACEHOLDER_USE",
-    }
-)
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 _DIFF_COMMAND = compile_regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
 _DIFF_HEADER = compile_regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
@@ -60,27 +48,36 @@ _PLACEHOLDER = compile_regex(r"(?:SUBJECT|BLURB) HERE")
 
 @record
 class Params:
-    """``cp-log`` takes no parameters."""
+    """Parameters of a ``cp-log`` rule."""
+
+    type: Literal[
+        "COMMIT_MESSAGE",
+        "DIFF_IN_COMMIT_MSG",
+        "COMMIT_COMMENT_SYMBOL",
+        "GERRIT_CHANGE_ID",
+        "EMAIL_SUBJECT",
+        "PLACEHOLDER_USE",
+    ]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type (see the module docstring)."""
-    wanted = rule.checkpatch
+    wanted = params.type
     if wanted == "COMMIT_MESSAGE":
-        yield from _missing_description(patch, rule)
+        yield from _missing_description(patch)
     elif wanted == "DIFF_IN_COMMIT_MSG":
-        yield from _diff_in_log(patch, rule)
+        yield from _diff_in_log(patch)
     elif wanted == "COMMIT_COMMENT_SYMBOL":
         log = commit_log(patch)
         if not any(item.text[:1] == "#" for item in log):
             return
         for item in log:
             if item.text.startswith("#"):
-                yield finding(
-                    patch,
-                    rule,
+                yield Finding(
                     "Commit log lines starting with '#' are dropped by git as comments",
                     item.line,
                     part_of(patch, item.line),
@@ -91,27 +88,23 @@ def check(
             return
         for item in lines:
             if _CHANGE_ID.match(item.text):
-                yield finding(
-                    patch,
-                    rule,
+                yield Finding(
                     "Remove Gerrit Change-Id's before submitting upstream",
                     item.line,
                     part_of(patch, item.line),
                 )
     elif wanted == "EMAIL_SUBJECT":
         if _TOOL_SUBJECT.search(patch.mail.subject):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 "A patch subject line should describe the change not the tool that found it",
                 patch.subject.line,
-                "subject",
+                Part.SUBJECT,
             )
     elif wanted == "PLACEHOLDER_USE":
-        yield from _placeholders(patch, rule)
+        yield from _placeholders(patch)
 
 
-def _missing_description(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _missing_description(patch: Patch) -> Iterator[Finding]:
     if not patch.has_diff:
         return  # a bare commit message (commit-msg hook) is judged by other rules
     log = commit_log(patch)
@@ -121,16 +114,14 @@ def _missing_description(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
         written += 1
     if written >= 2:
         return
-    yield finding(
-        patch,
-        rule,
+    yield Finding(
         "Missing commit description - Add an appropriate one",
         patch.subject.line,
-        "subject",
+        Part.SUBJECT,
     )
 
 
-def _diff_in_log(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _diff_in_log(patch: Patch) -> Iterator[Finding]:
     log = commit_log(patch)
     joined = commit_log_text(patch)
     if "diff" not in joined and "a/" not in joined and "b/" not in joined and "@@" not in joined:
@@ -140,9 +131,7 @@ def _diff_in_log(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
         if "diff" not in text and "a/" not in text and "b/" not in text and "@@" not in text:
             continue
         if _looks_like_diff(text):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 "Avoid using diff content in the commit message - patch(1) might not work",
                 item.line,
                 part_of(patch, item.line),
@@ -158,13 +147,16 @@ def _looks_like_diff(text: str) -> bool:
     return bool(_DIFF_HEADER.search(text) or _HUNK_HEADER.search(text))
 
 
-def _placeholders(patch: Patch, rule: RuleSpec) -> Iterator[Diagnostic]:
+def _placeholders(patch: Patch) -> Iterator[Finding]:
     if _PLACEHOLDER.search(patch.mail.subject):
-        yield finding(patch, rule, "Placeholder text detected", patch.subject.line, "subject")
+        yield Finding("Placeholder text detected", patch.subject.line, Part.SUBJECT)
     if " HERE" not in commit_log_text(patch):
         return
     for item in commit_log(patch):
         if _PLACEHOLDER.search(item.text):
-            yield finding(
-                patch, rule, "Placeholder text detected", item.line, part_of(patch, item.line)
-            )
+            yield Finding("Placeholder text detected", item.line, part_of(patch, item.line))
+
+
+KIND = CheckKind(
+    name="cp-log", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

@@ -19,20 +19,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, commit_log_text, part_of
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "cp-repeated-word"
 
 _WORD = r"\b[A-Z]?[a-z]{2,}\b"
 _PAIR = compile_regex(rf"\b({_WORD}) (?=({_WORD}))", re.ASCII)
@@ -58,17 +56,15 @@ class Params:
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report ``word word`` in the commit log (and the added lines if asked)."""
     log = commit_log(patch)
     # One search in C over the whole log first: almost no changelog repeats a word.
     hit = _ANY_PAIR.search(commit_log_text(patch))
     for item in log if hit else ():
         for word in repeated_words(item.text, 0):
-            yield finding(
-                patch,
-                rule,
+            yield Finding(
                 f"Possible repeated word: '{word}'",
                 item.line,
                 part_of(patch, item.line),
@@ -77,7 +73,7 @@ def check(
         source = patch.diff_source
         for number, word in _diff_repeats(source.text):
             line = source.lines[number] if number < len(source.lines) else 0
-            yield finding(patch, rule, f"Possible repeated word: '{word}'", line, "diff")
+            yield Finding(f"Possible repeated word: '{word}'", line, Part.DIFF)
 
 
 def _diff_repeats(text: str) -> Iterator[tuple[int, str]]:
@@ -147,3 +143,6 @@ def repeated_words(text: str, start: int) -> Iterator[str]:
         if _HEX_WORD.search(first) and first.lower() not in _ALLOWED_HEX:
             continue
         yield first
+
+
+KIND = CheckKind(name="cp-repeated-word", params_type=Params, doc=__doc__ or "", on_patch=check)

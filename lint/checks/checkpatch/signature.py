@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import (
     Email,
     after_headers,
@@ -39,21 +39,18 @@ from lint.checks.checkpatch.common import (
     part_of,
 )
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic, Severity
+from lint.diagnostic import Severity
 from lint.patch.model import Memo
 from lint.record import record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from typing import Literal
+
+    from lint.checks.api import CheckContext
     from lint.mail.model import TextLine
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
-
-KIND = "cp-signature"
-TYPES = frozenset({"BAD_SIGN_OFF", "BAD_STABLE_ADDRESS_STYLE", "BAD_REPORTED_BY_LINK"})
-"""The checkpatch types this kind reports; a rule's ``checkpatch`` name picks one."""
 
 # checkpatch's $signature_tags (unanchored when it tells a known tag from another).
 _SIGNATURE_TAGS = (
@@ -89,14 +86,18 @@ _CO_DEVELOPED_MISMATCH = "Co-developed-by and Signed-off-by: name/email do not m
 
 @record
 class Params:
-    """``cp-signature`` takes no parameters."""
+    """Parameters of a ``cp-signature`` rule."""
+
+    type: Literal["BAD_SIGN_OFF", "BAD_STABLE_ADDRESS_STYLE", "BAD_REPORTED_BY_LINK"]
+    """The checkpatch type the rule reports: one rule per type, its ``checkpatch``
+    name the same."""
 
 
 def check(
-    patch: Patch, rule: RuleSpec, params: Params, trigger: Trigger | None, context: CheckContext
-) -> Iterator[Diagnostic]:
+    patch: Patch, params: Params, trigger: Trigger | None, context: CheckContext
+) -> Iterator[Finding]:
     """Report the rule's checkpatch type on every tag line after the headers."""
-    wanted = rule.checkpatch
+    wanted = params.type
     lines = after_headers(patch)
     # Each type needs only some tag lines: a substring test on the whole text first.
     needle = _NEEDLES.get(wanted)
@@ -118,10 +119,7 @@ def check(
         following = _next_line(lines, index)
         for type_, message, severity in _tag_findings(found, following, author, seen):
             if type_ == wanted:
-                diagnostic = finding(patch, rule, message, item.line, part_of(patch, item.line))
-                if severity is not None and rule.severity is Severity.WARNING:
-                    diagnostic = replace(diagnostic, severity=severity)
-                yield diagnostic
+                yield Finding(message, item.line, part_of(patch, item.line), grade=severity)
 
 
 def patch_author(patch: Patch) -> str:
@@ -277,3 +275,8 @@ def _edit_distance(first: str, second: str) -> int:
                 current.append(1 + min(current[j - 1], previous[j], previous[j - 1]))
         previous = current
     return previous[-1]
+
+
+KIND = CheckKind(
+    name="cp-signature", params_type=Params, doc=__doc__ or "", on_patch=check, alias_param="type"
+)

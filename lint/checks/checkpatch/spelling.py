@@ -26,21 +26,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from lint.checks.api import finding
+from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of
 from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, phrase_index
 from lint.compilecache import compile_regex
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Part
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from lint.engine.rules import CheckContext
+    from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.rulebook.ruleset import RuleSpec
 
-KIND = "cp-spelling"
 
 # checkpatch's word boundary: anything but [\w\-'`] (ASCII \w: its input is bytes).
 _WORD = compile_regex(r"[\w\-'`]+", re.ASCII)
@@ -66,11 +64,10 @@ class _Index:
 
 def check(
     patch: Patch,
-    rule: RuleSpec,
     params: Params,
     trigger: Trigger | None,
     context: CheckContext,
-) -> Iterator[Diagnostic]:
+) -> Iterator[Finding]:
     """Report misspelt words of the subject and the commit log (and the diff if asked)."""
     # A run gives its dictionary (read once); a caller without one gets the default.
     chosen = context.spelling
@@ -101,16 +98,16 @@ def check(
             yield from find_typos(text, index)
 
     for typo, fix in typos(patch.mail.subject):
-        yield _report(patch, rule, typo, fix, patch.subject.line, "subject")
+        yield _report(patch, typo, fix, patch.subject.line, Part.SUBJECT)
     for item in log:
         for typo, fix in typos(item.text):
-            yield _report(patch, rule, typo, fix, item.line, part_of(patch, item.line))
+            yield _report(patch, typo, fix, item.line, part_of(patch, item.line))
     if check_diff:
         for number, text in enumerate(source.text.split("\n")):
             if text.startswith("+"):
                 for typo, fix in typos(text):
                     line = source.lines[number] if number < len(source.lines) else 0
-                    yield _report(patch, rule, typo, fix, line, "diff")
+                    yield _report(patch, typo, fix, line, Part.DIFF)
 
 
 def _candidates(
@@ -122,12 +119,12 @@ def _candidates(
     return found
 
 
-def _report(patch: Patch, rule: RuleSpec, typo: str, fix: str, line: int, part: str) -> Diagnostic:
+def _report(patch: Patch, typo: str, fix: str, line: int, part: Part) -> Finding:
     if typo.isupper() and typo.isalpha():
         fix = fix.upper()
     elif typo[:1].isupper():
         fix = fix[:1].upper() + fix[1:]
-    return finding(patch, rule, f"'{typo}' may be misspelled - perhaps '{fix}'?", line, part)
+    return Finding(f"'{typo}' may be misspelled - perhaps '{fix}'?", line, part)
 
 
 def find_typos(text: str, index: _Index) -> Iterator[tuple[str, str]]:
@@ -158,3 +155,6 @@ def find_typos(text: str, index: _Index) -> Iterator[tuple[str, str]]:
             continue
         yield text[start:end], fix
         free_from = end + 1
+
+
+KIND = CheckKind(name="cp-spelling", params_type=Params, doc=__doc__ or "", on_patch=check)
