@@ -106,6 +106,9 @@ def test_rules_lists_every_rule_file(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 0
     for path in (ROOT / "rules").glob("*.toml"):
         assert path.stem in out
+    # The series checks are rules like the others (listed, re-gradable, disable-able).
+    for series in ("series-numbering", "series-version", "series-cover-letter", "series-base"):
+        assert series in out
 
 
 def test_rules_id_prints_rationale(capsys: pytest.CaptureFixture[str]) -> None:

@@ -399,6 +399,20 @@ def test_series_without_cover_letter_and_with_a_gap(repo: Path, tmp_path: Path) 
     assert "series-cover-letter: a series of 2 patches has no 0/2 cover letter" in last
 
 
+def test_series_rules_are_rules_the_config_can_switch_off_or_regrade(
+    repo: Path, tmp_path: Path
+) -> None:
+    install(repo, ["sendemail-validate"])
+    (repo / ".patchlens.toml").write_text(
+        '[rules]\ndisable = ["series-cover-letter"]\nseverity = { series-numbering = "note" }\n'
+    )
+    results = _send_series(repo, tmp_path, [series_patch(1, 3), series_patch(3, 3)])
+    assert [r.returncode for r in results] == [0, 0]  # a note does not block
+    last = results[-1].stderr
+    assert "note: series-numbering: the series of 3 is missing 2/3" in last
+    assert "series-cover-letter" not in last
+
+
 def test_series_on_two_bases_is_refused(repo: Path, tmp_path: Path) -> None:
     install(repo, ["sendemail-validate"])
     mails = [

@@ -1,10 +1,18 @@
-"""lint.engine.series on hand-made entries: each series check, and what it leaves alone."""
+"""The series rules on hand-made entries: each series check, and what it leaves alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from lint.engine.series import SeriesEntry, check_series
+from lint.config import Config
+from lint.diagnostic import Diagnostic
+from lint.engine.series import run_series
+from lint.rulebook.ruleset import load_ruleset
+from lint.thread.series import SeriesEntry
+
+
+def check_series(entries: list[SeriesEntry]) -> tuple[Diagnostic, ...]:
+    return run_series(entries, load_ruleset(Config()))
 
 
 def entry(index: int | None, total: int | None, version: int = 1, base: str = "") -> SeriesEntry:

@@ -378,3 +378,11 @@ def test_a_params_value_the_kind_refuses_names_the_file_and_key(
         load_rule(path)
     assert caught.value.where == str(path)
     assert caught.value.problem.startswith(problem)
+
+
+@pytest.mark.parametrize("key", ['profile = "tip"', '[when]\nsubject = "x86"'])
+def test_a_series_rule_has_no_profile_or_condition(tmp_path: Path, key: str) -> None:
+    text = f'id = "my-series"\nkind = "series-base"\nseverity = "error"\nsummary = "S"\n{key}\n'
+    path = write(tmp_path, "my-series", text)
+    with pytest.raises(InputError, match="a series rule looks at several mails"):
+        load_rule(path)

@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from lint.engine.series import SeriesEntry
     from lint.kernel.pinning import PinningView
     from lint.patch.model import Patch
     from lint.rulebook.trigger import Trigger
     from lint.sources.commits import CommitResolver
+    from lint.thread.series import SeriesEntry
     from lint.thread.threads import MessageSummary, Thread
 
 

@@ -4,7 +4,7 @@ Which mails are linted:
 
 - Replies (``Re: ...``) are review, not patches: no rule applies.
 - Cover letters (``[PATCH 0/N]``) describe a series and are never applied:
-  no rule applies (series-level checks: :mod:`lint.engine.series`).
+  no rule applies here (the series rules see them: :mod:`lint.engine.series`).
 - Every other mail (or commit message) is a patch. A rule without ``[when]``
   looks at every patch; a rule whose ``[when]`` names diff facts can only be
   triggered by a patch that has a diff, so a bare commit message (the

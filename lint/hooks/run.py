@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from lint.diagnostic import Diagnostic, Severity
-    from lint.engine.series import SeriesEntry
     from lint.patch.model import Patch
+    from lint.rulebook.ruleset import Ruleset
+    from lint.thread.series import SeriesEntry
 
 EXIT_PASS = 0
 EXIT_BLOCK = 1
@@ -82,6 +83,8 @@ class HookSettings:
 class _Verdict:
     diagnostics: tuple[Diagnostic, ...]
     threshold: Severity
+    ruleset: Ruleset
+    """The rulebook the mail was linted with (the series rules run from it too)."""
 
     @property
     def blocking(self) -> tuple[Diagnostic, ...]:
@@ -100,7 +103,7 @@ def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
     threshold = config.fail_on or Severity.WARNING
     if settings.allow_warnings:
         threshold = Severity.ERROR
-    return _Verdict(run(patch, ruleset), threshold)
+    return _Verdict(run(patch, ruleset), threshold, ruleset)
 
 
 def _read_one(data: bytes, origin: str) -> Patch:
@@ -171,9 +174,9 @@ def sendemail_validate(
                 "(an interrupted send?): series checks skipped\n"
             )
         elif position.last:
-            from lint.engine.series import check_series
+            from lint.engine.series import run_series
 
-            diagnostics.extend(check_series([*earlier, entry]))
+            diagnostics.extend(run_series([*earlier, entry], verdict.ruleset))
         if position.last or earlier is None:
             _clear_state(state)
         else:
@@ -244,8 +247,8 @@ def _position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
 
 
 def _entry_with_headers(patch: Patch, header_file: str | None) -> SeriesEntry:
-    from lint.engine.series import SeriesEntry
     from lint.record import replace
+    from lint.thread.series import SeriesEntry
 
     entry = SeriesEntry.of(patch)
     if entry.message_id or header_file is None:
@@ -290,7 +293,7 @@ def _load_state(path: str, position: SeriesPosition) -> list[SeriesEntry] | None
     import json
     import time
 
-    from lint.engine.series import SeriesEntry
+    from lint.thread.series import SeriesEntry
 
     try:
         with open(path, encoding="utf-8") as handle:

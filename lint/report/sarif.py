@@ -39,8 +39,6 @@ _NUMBER = compile_regex(r"\d+")
 
 
 def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:
-    from lint.engine.series import RULES as SERIES_RULES
-
     rules: list[dict[str, Any]] = []
     for rule in ruleset.rules:
         entry: dict[str, Any] = {
@@ -55,15 +53,6 @@ def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:
             properties["checkpatch"] = rule.checkpatch
         entry["properties"] = properties
         rules.append(entry)
-    for rule_id, (severity, summary) in SERIES_RULES.items():
-        rules.append(
-            {
-                "id": rule_id,
-                "shortDescription": {"text": summary},
-                "defaultConfiguration": {"level": _LEVEL[severity]},
-                "properties": {"profile": "all", "kind": "series"},
-            }
-        )
     return rules
 
 
