@@ -20,7 +20,7 @@ id = "my-rule"
 kind = "require-section"
 severity = "warning"
 summary = "Explain the thing"
-checkpatch = "MY_TYPE"
+checkpatch = "CONFIG_DESCRIPTION"
 profile = "tip"
 enabled = false
 
@@ -55,7 +55,7 @@ def test_good_rule_loads_every_field(tmp_path: Path) -> None:
         "Explain the thing",
     )
     assert (rule.checkpatch, rule.profile, rule.enabled, rule.path) == (
-        "MY_TYPE",
+        "CONFIG_DESCRIPTION",
         "tip",
         False,
         str(path),
@@ -152,8 +152,8 @@ def _swap(old: str, new: str) -> str:
         (_swap('summary = "Explain the thing"\n', ""), "missing key 'summary'"),
         (_swap('summary = "Explain the thing"', 'summary = ""'), "key 'summary' is empty"),
         (
-            _swap('"MY_TYPE"', '"my type"'),
-            "key 'checkpatch': 'my type' is not a checkpatch type",
+            _swap('"CONFIG_DESCRIPTION"', '"my type"'),
+            "key 'checkpatch': 'my type' is not a checkpatch.pl type",
         ),
         (
             _swap('profile = "tip"', 'profile = "x86"'),
@@ -335,8 +335,13 @@ rationale = "Because."
             'checkpatch = "EMAIL_SUBJECT"',
             "key 'checkpatch': 'EMAIL_SUBJECT' differs from params.type 'GERRIT_CHANGE_ID'",
         ),
+        (
+            'checkpatch = "GERRIT_CHANGE_ID"',
+            'checkpatch = "GERRIT_CHANGEID"',
+            "key 'checkpatch': 'GERRIT_CHANGEID' is not a checkpatch.pl type",
+        ),
     ],
-    ids=["mistyped-type", "missing-type", "disagreeing-alias"],
+    ids=["mistyped-type", "missing-type", "disagreeing-alias", "mistyped-alias"],
 )
 def test_a_ported_rule_that_cannot_fire_is_a_load_error(
     tmp_path: Path, old: str, new: str, problem: str

@@ -93,6 +93,8 @@ class Vocabulary:
     topics: TopicBook
     nature: NatureVocabulary
     named: Mapping[str, Named]
+    checkpatch_types: frozenset[str] = frozenset()
+    """checkpatch.pl's message types: the names a rule's ``checkpatch`` key may take."""
 
 
 @record

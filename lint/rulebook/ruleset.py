@@ -60,7 +60,6 @@ _RULE_KEYS = frozenset(
 )
 _DOC_KEYS = frozenset({"rationale", "reference", "examples"})
 _KEBAB = compile_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_CHECKPATCH = compile_regex(r"[A-Z0-9_]+")
 
 
 @record
@@ -248,8 +247,8 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
     except ValueError as exc:
         raise InputError(where, f"key 'severity': {exc}") from None
     checkpatch = _text(table, "checkpatch", where)
-    if checkpatch and not _CHECKPATCH.fullmatch(checkpatch):
-        raise InputError(where, f"key 'checkpatch': '{checkpatch}' is not a checkpatch type")
+    if checkpatch and checkpatch not in vocabulary.checkpatch_types:
+        raise InputError(where, f"key 'checkpatch': '{checkpatch}' is not a checkpatch.pl type")
     profile = _text(table, "profile", where) or "all"
     if profile not in RULE_PROFILES:
         raise InputError(

@@ -6,7 +6,9 @@
 - ``conditions.toml``: conditions defined once and used by name in rules
   (``use = "interlock-fix"``), each a ``[name]`` table with a ``when`` and an
   optional ``reason`` (how diagnostics word it). A condition may use the ones
-  defined above it in the file.
+  defined above it in the file;
+- ``checkpatch-types.toml``: checkpatch.pl's message types, the names a rule's
+  ``checkpatch`` key may take.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ if TYPE_CHECKING:
 TOPICS = "topics.toml"
 NATURE = "diff-nature.toml"
 CONDITIONS = "conditions.toml"
+CHECKPATCH_TYPES = "checkpatch-types.toml"
 
 
 def load_vocabulary(folder: StrPath) -> Vocabulary:
-    """Read the three files of the data folder ``folder`` (``rules/data``)."""
+    """Read the four files of the data folder ``folder`` (``rules/data``)."""
     folder = os.fspath(folder)
     vocabulary = Vocabulary(
         topics=load_topics(os.path.join(folder, TOPICS)),
@@ -56,4 +59,14 @@ def load_vocabulary(folder: StrPath) -> Vocabulary:
         so_far = replace(vocabulary, named=dict(named))
         condition = compile_condition(item["when"], path, f"{name}.when", so_far)
         named[name] = Named(name, condition, reason)
-    return replace(vocabulary, named=named)
+    types = _checkpatch_types(os.path.join(folder, CHECKPATCH_TYPES))
+    return replace(vocabulary, named=named, checkpatch_types=types)
+
+
+def _checkpatch_types(path: str) -> frozenset[str]:
+    table = read_toml(path)
+    datafile.only(table, {"types", "added"}, path, "")
+    names = datafile.strings(table, "types", path, "") + datafile.strings(
+        table, "added", path, "", optional=True
+    )
+    return frozenset(names)
