@@ -26,7 +26,7 @@ from io import BytesIO
 from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
-from lint.bot.model import Arrival, Finding
+from lint.bot.model import Arrival, Finding, MailKind, Status
 from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.record import record
@@ -85,15 +85,15 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
         check_decoded(mail)
     except InputError as err:
         msgid = header_message_id(data) or synthetic_id(data)
-        return Arrival(msgid, "failed", "malformed", reason=err.problem)
+        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=err.problem)
     try:
         return _examine_decoded(mail, data, examiner)
     except InputError as err:
         msgid = _first_msgid(mail.message_id) or synthetic_id(data)
-        return Arrival(msgid, "failed", "malformed", reason=err.problem)
+        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=err.problem)
     except Exception as exc:  # a bug must cost one mail, not the bot: record it as failed
         msgid = _first_msgid(mail.message_id) or synthetic_id(data)
-        return Arrival(msgid, "failed", "malformed", reason=f"internal error: {exc!r}")
+        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=f"internal error: {exc!r}")
 
 
 def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arrival:
@@ -122,16 +122,18 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arri
     }
     sender = getaddresses([bot.sender])[0][1].lower()
     if mail.header(OWN_HEADER) or (sender and mail.author_email.lower() == sender):
-        return Arrival(msgid, "skipped", "own", reason="sent by this bot", **common)
+        return Arrival(msgid, Status.SKIPPED, MailKind.OWN, reason="sent by this bot", **common)
     if subject.reply:
-        return Arrival(msgid, "skipped", "reply", reason="a reply, not a patch", **common)
+        return Arrival(
+            msgid, Status.SKIPPED, MailKind.REPLY, reason="a reply, not a patch", **common
+        )
     optout = _opted_out(mail, recipients, bot)
     if optout:
-        return Arrival(msgid, "skipped", "opted-out", reason=optout, **common)
+        return Arrival(msgid, Status.SKIPPED, MailKind.OPTED_OUT, reason=optout, **common)
     if subject.is_cover_letter:
-        return Arrival(msgid, "accepted", "cover", **common)
+        return Arrival(msgid, Status.ACCEPTED, MailKind.COVER, **common)
     if not patch.has_diff:
-        return Arrival(msgid, "skipped", "not-patch", reason="no diff", **common)
+        return Arrival(msgid, Status.SKIPPED, MailKind.NOT_PATCH, reason="no diff", **common)
     diagnostics = run(patch, examiner.ruleset, examiner.context)
     quotes = _line_texts(patch)
     findings = tuple(
@@ -148,7 +150,9 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arri
     from lint.bot.reply import changelog_advice
 
     advice = changelog_advice(patch, diagnostics, examiner.ruleset)
-    return Arrival(msgid, "accepted", "patch", findings=findings, advice=advice, **common)
+    return Arrival(
+        msgid, Status.ACCEPTED, MailKind.PATCH, findings=findings, advice=advice, **common
+    )
 
 
 def _opted_out(mail: DecodedMail, recipients: tuple[str, ...], bot: BotConfig) -> str:

@@ -5,7 +5,32 @@ them and the reply shows them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from lint.record import record
+
+
+class Status(StrEnum):
+    """What the bot does with a mail."""
+
+    ACCEPTED = "accepted"
+    """A patch or cover letter of a series: recorded, answered with its series."""
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    """Not readable as mail: recorded with the reason, never answered."""
+
+
+class MailKind(StrEnum):
+    """What a mail is, as the bot tells."""
+
+    PATCH = "patch"
+    COVER = "cover"
+    REPLY = "reply"
+    NOT_PATCH = "not-patch"
+    OWN = "own"
+    """Sent by this bot."""
+    OPTED_OUT = "opted-out"
+    MALFORMED = "malformed"
 
 
 @record
@@ -28,10 +53,8 @@ class Arrival:
 
     message_id: str
     """With angle brackets; a synthetic ``<sha256@patchlens.invalid>`` when the mail has none."""
-    status: str
-    """``accepted`` (a patch or cover letter for a series), ``skipped`` or ``failed``."""
-    kind: str
-    """``patch``, ``cover``, ``reply``, ``not-patch``, ``own``, ``opted-out``, ``malformed``."""
+    status: Status
+    kind: MailKind
     reason: str = ""
     subject: str = ""
     author_name: str = ""

@@ -19,7 +19,7 @@ from email.header import Header
 from email.utils import formataddr, formatdate, getaddresses
 
 from lint.bot.config import OWN_HEADER, BotConfig
-from lint.bot.model import Arrival, Finding
+from lint.bot.model import Arrival, Finding, MailKind
 from lint.bot.series import describe_missing, head, part_number
 from lint.record import field, record
 
@@ -139,7 +139,7 @@ def plan_reply(
 ) -> ReplyPlan:
     """Plan the reply to a series (pure): who gets it, what it says, how it threads."""
     first = head(members)
-    patches = sorted((m for m in members if m.kind == "patch"), key=part_number)
+    patches = sorted((m for m in members if m.kind is MailKind.PATCH), key=part_number)
     author = first.author_email
     to = formataddr((first.author_name, author)) if first.author_name else author
     sender = getaddresses([bot.sender])[0][1].lower()

@@ -36,7 +36,7 @@ from lint.bot.intake import (
     read_mail_file,
     synthetic_id,
 )
-from lint.bot.model import Arrival
+from lint.bot.model import Arrival, MailKind, Status
 from lint.bot.reply import ReplyPlan, ReplyRenderer, plan_reply
 from lint.bot.series import Placement, assess, placement
 from lint.bot.state import BotState, Delivery, NewReply
@@ -99,7 +99,7 @@ def _read(path: Path) -> bytes | Arrival | None:
             return None
         problem = err.problem if isinstance(err, InputError) else str(err)
         msgid = header_message_id(raw) or synthetic_id(raw)
-        return Arrival(msgid, "failed", "malformed", reason=problem)
+        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=problem)
 
 
 Examine = Callable[[list[tuple[bytes, str]]], list[Arrival]]
@@ -162,7 +162,7 @@ def _tally(
             counts.duplicates += 1
             continue
         counts.received += 1
-        if arrival.status == "failed":
+        if arrival.status is Status.FAILED:
             counts.failed += 1
             counts.errors.append(f"{arrival.message_id}: {arrival.reason}")
 
@@ -220,7 +220,7 @@ def _answer(
         return False  # answered by another process meanwhile
     total, first_seen = opened
     members = state.members(db, key)
-    patches = [member for member in members if member.kind == "patch"]
+    patches = [member for member in members if member.kind is MailKind.PATCH]
     if not patches:
         state.close_series(db, key, "no patch arrived (cover letter only)")
         return False

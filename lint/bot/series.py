@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lint.bot.model import Arrival
+from lint.bot.model import Arrival, MailKind
 from lint.record import record
 
 
@@ -46,7 +46,9 @@ def _alone(arrival: Arrival, reply_per: str) -> bool:
 def placement(arrival: Arrival, reply_per: str) -> Placement:
     """The series of ``arrival`` (see the module docstring), its size, and the mail's place."""
     if _alone(arrival, reply_per):
-        return Placement(f"mail {arrival.message_id}", 1, 0 if arrival.kind == "cover" else 1)
+        return Placement(
+            f"mail {arrival.message_id}", 1, 0 if arrival.kind is MailKind.COVER else 1
+        )
     key = f"series {arrival.thread} v{arrival.version} n{arrival.total} {arrival.author_email}"
     return Placement(key, max(arrival.total or 1, 1), arrival.part or 0)
 
@@ -89,7 +91,7 @@ def part_number(arrival: Arrival) -> int:
 
 def head(members: Sequence[Arrival]) -> Arrival:
     """The mail a reply answers: the cover letter, else the lowest-numbered patch."""
-    covers = [member for member in members if member.kind == "cover"]
+    covers = [member for member in members if member.kind is MailKind.COVER]
     if covers:
         return covers[0]
     return min(members, key=part_number)

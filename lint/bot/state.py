@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from lint.bot.model import Arrival, Finding
+from lint.bot.model import Arrival, Finding, MailKind, Status
 from lint.bot.series import Placement
 from lint.record import asdict, record
 
@@ -126,6 +126,7 @@ def arrival_from_json(text: str) -> Arrival:
     data["references"] = tuple(data["references"])
     data["recipients"] = tuple(data["recipients"])
     data["findings"] = tuple(Finding(**item) for item in data["findings"])
+    data["status"], data["kind"] = Status(data["status"]), MailKind(data["kind"])
     return Arrival(**data)
 
 
@@ -196,8 +197,10 @@ class BotState:
         ).fetchone()
         if exists:
             return "duplicate"
-        status, reason, series = arrival.status, arrival.reason, None
-        if arrival.status == "accepted":
+        # The message's state in the file: the arrival's status, or where its series is.
+        status: str = arrival.status
+        reason, series = arrival.reason, None
+        if arrival.status is Status.ACCEPTED:
             series = key
             db.execute(
                 "INSERT OR IGNORE INTO series (key, status, total, first_seen) "
@@ -225,7 +228,7 @@ class BotState:
                 arrival_to_json(arrival),
             ),
         )
-        if status == "waiting" and arrival.kind == "patch":
+        if status == "waiting" and arrival.kind is MailKind.PATCH:
             db.execute(
                 "UPDATE series SET parts_seen = (SELECT COUNT(DISTINCT part) "
                 "FROM messages WHERE series_key = ?1 AND kind = 'patch' "
