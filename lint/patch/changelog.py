@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import Enum
 
 from lint.compilecache import compile_regex
 from lint.mail.model import TextLine
@@ -157,6 +158,25 @@ def _is_tolerated(text: str) -> bool:
     )
 
 
+class _Line(Enum):
+    """What a line of the last paragraph is, when looking for the tag block."""
+
+    TRAILER = "trailer"
+    CONTINUATION = "continuation"
+    """A wrapped trailer's next line (it starts with whitespace)."""
+    TOLERATED = "tolerated"
+    """Allowed among tags: a ``[ bp: ... ]`` note, ``(cherry picked ...)``..."""
+    MALFORMED = "malformed"
+    """A known tag badly written: part of the block, not a trailer."""
+    OTHER = "other"
+
+
+_STARTS = frozenset({_Line.TRAILER, _Line.MALFORMED})
+"""Lines that can start the tag block."""
+_WRAPS = frozenset({_Line.TRAILER, _Line.CONTINUATION})
+"""Lines a continuation line can follow."""
+
+
 def _trailer_block(lines: Sequence[TextLine]) -> tuple[int, tuple[Trailer, ...]]:
     """Find the tag block: the start index in ``lines`` and its trailers.
 
@@ -181,22 +201,24 @@ def _trailer_block(lines: Sequence[TextLine]) -> tuple[int, tuple[Trailer, ...]]
         return len(lines), ()
 
     kinds = _classify(lines[start:end])
-    trailer_count = kinds.count("T")
+    trailer_count = kinds.count(_Line.TRAILER)
     if trailer_count == 0:
         return len(lines), ()
     has_known = any(
-        kind == "T" and _key_of(lines[start + i].text).lower() in _KNOWN_KEYS
+        kind is _Line.TRAILER and _key_of(lines[start + i].text).lower() in _KNOWN_KEYS
         for i, kind in enumerate(kinds)
     )
     after = 0
-    if "N" in kinds and not (kinds[0] in "TM" and has_known and trailer_count * 4 >= len(kinds)):
-        after = max(i for i, kind in enumerate(kinds) if kind == "N") + 1
-    if "T" not in kinds[after:]:
+    if _Line.OTHER in kinds and not (
+        kinds[0] in _STARTS and has_known and trailer_count * 4 >= len(kinds)
+    ):
+        after = max(i for i, kind in enumerate(kinds) if kind is _Line.OTHER) + 1
+    if _Line.TRAILER not in kinds[after:]:
         return len(lines), ()
-    first = next((i for i in range(after, len(kinds)) if kinds[i] in "TM"), None)
+    first = next((i for i in range(after, len(kinds)) if kinds[i] in _STARTS), None)
     if first is None:
         return len(lines), ()
-    if after == 0 and "N" not in kinds:
+    if after == 0 and _Line.OTHER not in kinds:
         # An all-tags paragraph keeps a leading "[ note ]" inside the block.
         first = 0
     return start + first, _collect(lines[start + first : end], kinds[first:])
@@ -219,42 +241,42 @@ def _key_of(text: str) -> str:
     return found.group(1) if found else ""
 
 
-def _classify(lines: Sequence[TextLine]) -> list[str]:
-    """One letter per line: T trailer, C continuation, X tolerated, M malformed, N other."""
-    kinds: list[str] = []
+def _classify(lines: Sequence[TextLine]) -> list[_Line]:
+    """What each line of a candidate tag block is."""
+    kinds: list[_Line] = []
     in_note = False
     for item in lines:
         text = item.text
         if in_note:
             # A "[ bp: ... ]" note may wrap over several lines.
-            kinds.append("X")
+            kinds.append(_Line.TOLERATED)
             in_note = not text.rstrip().endswith("]")
-        elif text[:1].isspace() and kinds and kinds[-1] in "TC":
+        elif text[:1].isspace() and kinds and kinds[-1] in _WRAPS:
             # Wrapped trailers: continuation lines start with whitespace.
-            kinds.append("C")
+            kinds.append(_Line.CONTINUATION)
         elif _TRAILER.fullmatch(text) is not None:
-            kinds.append("T")
+            kinds.append(_Line.TRAILER)
         elif _is_malformed_trailer(text):
-            kinds.append("M")
+            kinds.append(_Line.MALFORMED)
         elif _is_tolerated(text):
-            kinds.append("X")
+            kinds.append(_Line.TOLERATED)
         elif text.lstrip().startswith("[") and not text[:1].isspace():
-            kinds.append("X")
+            kinds.append(_Line.TOLERATED)
             in_note = True
         else:
-            kinds.append("N")
+            kinds.append(_Line.OTHER)
     return kinds
 
 
-def _collect(lines: Sequence[TextLine], kinds: Sequence[str]) -> tuple[Trailer, ...]:
+def _collect(lines: Sequence[TextLine], kinds: Sequence[_Line]) -> tuple[Trailer, ...]:
     trailers: list[Trailer] = []
     group: list[TextLine] = []
     for item, kind in zip(lines, kinds, strict=True):
-        if kind == "T":
+        if kind is _Line.TRAILER:
             if group:
                 trailers.append(_make_trailer(group))
             group = [item]
-        elif kind == "C" and group:
+        elif kind is _Line.CONTINUATION and group:
             group.append(item)
         elif group:
             trailers.append(_make_trailer(group))
@@ -266,7 +288,7 @@ def _collect(lines: Sequence[TextLine], kinds: Sequence[str]) -> tuple[Trailer, 
 
 def _make_trailer(group: Sequence[TextLine]) -> Trailer:
     found = _TRAILER.fullmatch(group[0].text)
-    assert found is not None  # only "T" lines start a group
+    assert found is not None  # only trailer lines start a group
     parts = [found.group(2) or ""] + [item.text.strip() for item in group[1:]]
     value, comment = split_comment(" ".join(part.strip() for part in parts if part.strip()))
     return Trailer(
