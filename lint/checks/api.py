@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from lint.kernel.pinning import PinningView
     from lint.patch.model import Patch
     from lint.rulebook.trigger import Trigger
-    from lint.sources.commits import CommitResolver
+    from lint.sources.commits import Resolver
     from lint.thread.series import SeriesEntry
     from lint.thread.threads import MessageSummary, Thread
 
@@ -99,7 +99,7 @@ class CheckContext:
     """A git repository (e.g. a kernel tree) checks may consult."""
     pinning_view: PinningView | None = None
     """A kernel tree's pinning facts (``--tree``); ``None``: the rulebook's."""
-    commits: CommitResolver | None = None
+    commits: Resolver | None = None
     """Resolves commit ids of ``Fixes:`` tags and references (``-C`` or a kernel tree)."""
     spelling: Mapping[str, str] | None = field(default_factory=lambda: _default_dictionary())
     """Misspelling -> correction for TYPO_SPELLING (:mod:`lint.checks.checkpatch.dictionary`):

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from lint.checks.api import CheckContext
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.sources.commits import CommitResolver, Resolution
+    from lint.sources.commits import Resolution, Resolver
 
 
 # "54a58a787791 ("x86/fred: Fix boot")": the subject is everything between the
@@ -156,7 +156,7 @@ def _unknown(
     patch: Patch,
     reference: _Reference,
     resolution: Resolution,
-    resolver: CommitResolver,
+    resolver: Resolver,
 ) -> Finding:
     from lint.sources.commits import Status
 
@@ -165,7 +165,7 @@ def _unknown(
         Status.NOT_A_COMMIT: "is not a commit in",
     }.get(resolution.status, "is not a commit of")
     return Finding(
-        f"{reference.label} {reference.prefix} {why} {resolver.path}",
+        f"{reference.label} {reference.prefix} {why} {resolver.where}",
         reference.line,
         reference.part,
         help="Check the id against the tree the patch is for; quote 12 digits. "

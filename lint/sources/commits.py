@@ -15,6 +15,7 @@ checkpatch's GIT_COMMIT_ID/UNKNOWN_COMMIT_ID/BAD_FIXES_TAG counterparts).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
@@ -23,9 +24,19 @@ from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
 
     from git import Repo
+
+    class Resolver(Protocol):
+        """What the commit-reference checks ask of a repository (or a list of commits)."""
+
+        @property
+        def where(self) -> str:
+            """How a finding names what was searched (the repository's path)."""
+
+        def resolve(self, prefix: str) -> Resolution: ...
+
 
 ABBREV = 12
 """Hex digits of a commit id in a reference (submitting-patches.rst: "at least 12")."""
@@ -92,6 +103,10 @@ class CommitResolver:
     def __repr__(self) -> str:
         return f"CommitResolver({str(self.path)!r})"
 
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
     def resolve(self, prefix: str) -> Resolution:
         """Look ``prefix`` (4 to 40 hex digits) up; anything else is UNKNOWN."""
         key = prefix.lower()
@@ -130,6 +145,37 @@ class CommitResolver:
         message = obj.message
         text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
         return Resolution(prefix, Status.FOUND, sha=obj.hexsha, subject=subject_of(text))
+
+
+class KnownCommits:
+    """Resolve abbreviated ids against a fixed list of commits instead of a repository.
+
+    A rule's documented examples name the history they assume (``[doc] commits``), so
+    that the rules about commit references can be shown at work without a kernel tree.
+    """
+
+    def __init__(self, commits: Iterable[tuple[str, str]]) -> None:
+        self._commits = tuple((sha.lower(), subject) for sha, subject in commits)
+
+    def __repr__(self) -> str:
+        return f"KnownCommits({len(self._commits)} commits)"
+
+    @property
+    def where(self) -> str:
+        return "the commits listed"
+
+    def resolve(self, prefix: str) -> Resolution:
+        """Like :meth:`CommitResolver.resolve`, over the listed commits only."""
+        key = prefix.lower()
+        if not _HEX.fullmatch(key):
+            return Resolution(prefix, Status.UNKNOWN)
+        found = [(sha, subject) for sha, subject in self._commits if sha.startswith(key)]
+        if len(found) > 1:
+            return Resolution(prefix, Status.AMBIGUOUS)
+        if not found:
+            return Resolution(prefix, Status.UNKNOWN)
+        sha, subject = found[0]
+        return Resolution(prefix, Status.FOUND, sha=sha, subject=subject)
 
 
 def find_kernel_tree(start: Path) -> Path | None:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from lint.mail.model import TextLine
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
-    from lint.sources.commits import CommitResolver
+    from lint.sources.commits import Resolver
 
 _I = re.IGNORECASE | re.ASCII
 _FIXES = compile_regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
@@ -114,7 +114,7 @@ def _unquote(title: str) -> tuple[str, bool]:
     return title, False
 
 
-def _bad_fixes_tags(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
+def _bad_fixes_tags(patch: Patch, commits: Resolver | None) -> Iterator[Finding]:
     for item in after_headers(patch):
         text = item.text
         if "ixes" not in text and "IXES" not in text:
@@ -177,7 +177,7 @@ def _is_reference(text: str, next_text: str) -> bool:
     )
 
 
-def _git_commit_ids(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
+def _git_commit_ids(patch: Patch, commits: Resolver | None) -> Iterator[Finding]:
     log = commit_log(patch)
     joined = commit_log_text(patch)
     if "ommit" not in joined and "OMMIT" not in joined and not _ANY_HASH.search(joined):
@@ -205,7 +205,7 @@ def _git_commit_ids(patch: Patch, commits: CommitResolver | None) -> Iterator[Fi
             last_commit_at_end = item.line
 
 
-def _reference_problem(text: str, following: list[str], commits: CommitResolver | None) -> str:
+def _reference_problem(text: str, following: list[str], commits: Resolver | None) -> str:
     """checkpatch's verdict on one reference: the message, or ``""`` when it is well formed."""
     description, has_quotes = "commit description", False
     joined = text
@@ -242,7 +242,7 @@ def _reference_problem(text: str, following: list[str], commits: CommitResolver 
     return ""
 
 
-def _unknown_commit_ids(patch: Patch, commits: CommitResolver | None) -> Iterator[Finding]:
+def _unknown_commit_ids(patch: Patch, commits: Resolver | None) -> Iterator[Finding]:
     if commits is None:
         return
     for item in commit_log(patch):
@@ -284,7 +284,7 @@ def _missing_fixes_tag(patch: Patch) -> Iterator[Finding]:
     )
 
 
-def _lookup(commits: CommitResolver | None, commit: str) -> tuple[str, str] | None:
+def _lookup(commits: Resolver | None, commit: str) -> tuple[str, str] | None:
     """``(12-digit id, subject)`` of ``commit``; None when unknown or there is no repository."""
     if commits is None or not commit:
         return None
