@@ -34,7 +34,7 @@ min_body_lines = 3
 [doc]
 rationale = "Because."
 reference = "The thing is a thing."
-examples = "== Thing Background =="
+good = "x86: Explain the thing"
 """
 
 
@@ -61,10 +61,10 @@ def test_good_rule_loads_every_field(tmp_path: Path) -> None:
         str(path),
     )
     assert rule.params == SectionParams(heading="Thing Background", min_body_lines=3)
-    assert (rule.rationale, rule.reference, rule.examples) == (
+    assert (rule.rationale, rule.reference, rule.good) == (
         "Because.",
         "The thing is a thing.",
-        "== Thing Background ==",
+        ("x86: Explain the thing",),
     )
     assert rule.when is not None
     assert rule.when.describe() == "touches arch/x86/**"

@@ -201,9 +201,16 @@ def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
         formatter_class=_formatter,
         help="list every rule, or explain one",
         description="Without ID: every rule with its checkpatch alias, severity, profile and "
-        "summary. With ID (a rule id or a checkpatch type name): its rationale.",
+        "summary. With ID (a rule id or a checkpatch type name): its rationale and a bad and "
+        "a good example. --check-examples runs the examples of every rule (or of ID) and "
+        "exits 1 when one does not do what its rule file says: for writing rules.",
     )
     rules.add_argument("id", nargs="?", metavar="ID", help="rule id or checkpatch type name")
+    rules.add_argument(
+        "--check-examples",
+        action="store_true",
+        help="run each rule's bad and good example; exit 1 if one is not as documented",
+    )
     rules.add_argument(
         "--config", type=Path, help="use this config file (default: .patchlens.toml)"
     )

@@ -190,6 +190,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
 def cmd_rules(args: argparse.Namespace) -> int:
     """``patchlens rules [ID]``: list the rulebook, or print one rule's rationale."""
     _, ruleset = _load(args)
+    if args.check_examples:
+        return _check_examples(ruleset, args.id)
     if args.id:
         from lint.errors import InputError
 
@@ -209,6 +211,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
         ]
         if rule.reference:
             lines += ["", "Reference background:", "", rule.reference.strip()]
+        for title, mails in (("Reported", rule.bad), ("Left alone", rule.good)):
+            if mails:
+                lines += ["", f"{title}:", *_example_text(mails)]
         emit("\n".join(lines) + "\n", None)
         return EXIT_CLEAN
     rows = [
@@ -239,6 +244,39 @@ def cmd_rules(args: argparse.Namespace) -> int:
     )
     emit("\n".join(out) + "\n", None)
     return EXIT_CLEAN
+
+
+def _example_text(mails: Sequence[str]) -> list[str]:
+    """An example as ``patchlens rules ID`` shows it: each mail indented, mails apart."""
+    lines: list[str] = []
+    for number, mail in enumerate(mails):
+        if number:
+            lines.append("    ---- next mail ----")
+        lines += ["", *(f"    {line}".rstrip() for line in mail.strip("\n").split("\n"))]
+    return lines
+
+
+def _check_examples(ruleset: Ruleset, only: str | None) -> int:
+    """``patchlens rules --check-examples [ID]``: run the documented examples."""
+    from lint.engine.examples import check_examples
+    from lint.errors import InputError
+
+    if only:
+        rule = ruleset.get(only)
+        if rule is None:
+            raise InputError(only, "no such rule (see `patchlens rules`)")
+        ruleset = replace(ruleset, rules=(rule,))
+    results = check_examples(ruleset)
+    wrong = [result for result in results if not result.as_documented]
+    undocumented = [r.id for r in ruleset.rules if not (r.bad and r.good)]
+    lines = [result.describe() for result in wrong]
+    lines += [f"{rule_id}: no bad or no good example in its [doc]" for rule_id in undocumented]
+    lines.append(
+        f"{len(results) - len(wrong)} of {len(results)} examples as documented"
+        + (f"; {len(undocumented)} rules without both examples" if undocumented else "")
+    )
+    emit("\n".join(lines) + "\n", None)
+    return EXIT_FINDINGS if wrong or undocumented else EXIT_CLEAN
 
 
 # --- output ---------------------------------------------------------------------------

@@ -17,7 +17,9 @@ One rule per file, its ``id`` equal to the file stem (kebab-case)::
     [doc]
     rationale = "Markdown: why reviewers want this"
     reference = "Reference background text for the topic"
-    examples  = "Markdown: good and bad examples"
+    bad       = "a mail the rule reports"  # a list of mails for a thread or series rule
+    good      = "a mail it leaves alone"   #   (lint.engine.examples runs both)
+    commits   = ["<40 hex> subject"]       # the history the examples cite, if any
 
 Everything is checked at load time (unknown keys, kinds, severities, param
 names and types, regexes), so a broken rule stops the run with the file and
@@ -58,8 +60,9 @@ _RULE_KEYS = frozenset(
     {"id", "kind", "severity", "summary", "checkpatch", "profile", "enabled", "when"}
     | {"escalate", "params", "doc"}
 )
-_DOC_KEYS = frozenset({"rationale", "reference", "examples"})
+_DOC_KEYS = frozenset({"rationale", "reference", "bad", "good", "commits"})
 _KEBAB = compile_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SHA = compile_regex(r"[0-9a-f]{40}")
 
 
 @record
@@ -93,8 +96,13 @@ class RuleSpec:
     """Reference background text for the topic (shown when a patch lacks it)."""
     path: str
     """The rule file."""
-    examples: str = ""
-    """Markdown: examples of good and bad changelogs."""
+    bad: tuple[str, ...] = ()
+    """A documented example the rule reports: one mail, or the mails of a thread or
+    series (:mod:`lint.engine.examples`)."""
+    good: tuple[str, ...] = ()
+    """A documented example the rule leaves alone."""
+    example_commits: tuple[tuple[str, str], ...] = ()
+    """The commits (id, subject) the examples' references resolve to."""
     escalate: tuple[Escalation, ...] = ()
     """Severities for some patches instead of :attr:`severity`; the first match wins."""
     severity_configured: bool = False
@@ -299,7 +307,9 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
         rationale=_text(doc, "rationale", where, key_prefix="doc."),
         reference=_text(doc, "reference", where, key_prefix="doc."),
         path=path,
-        examples=_text(doc, "examples", where, key_prefix="doc."),
+        bad=_mails(doc, "bad", where),
+        good=_mails(doc, "good", where),
+        example_commits=_commits(doc, where),
         escalate=escalate,
     )
 
@@ -340,6 +350,30 @@ def _text(
     if required and not value.strip():
         raise InputError(where, f"key '{key_prefix}{key}' is empty")
     return value
+
+
+def _mails(doc: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """An example of ``[doc]``: one mail as a string, or a list of mails."""
+    value = doc.get(key, ())
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise InputError(where, f"key 'doc.{key}' must be a mail or a list of mails (strings)")
+    return tuple(value)
+
+
+def _commits(doc: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    """``[doc] commits``: ``"<40 hex digits> <subject>"`` each."""
+    value = doc.get("commits", [])
+    found: list[tuple[str, str]] = []
+    for item in value if isinstance(value, list) else [None]:
+        sha, _, subject = item.partition(" ") if isinstance(item, str) else ("", "", "")
+        if not _SHA.fullmatch(sha) or not subject.strip():
+            raise InputError(where, "key 'doc.commits' must list '<40 hex digits> <subject>'")
+        found.append((sha, subject.strip()))
+    return tuple(found)
 
 
 def _tip_areas(path: str) -> tuple[str, ...]:
