@@ -21,8 +21,7 @@ slots=True)`` has, for the features patchlens uses:
 The comparison, hashing and representation methods are generic functions shared by
 every record, driven by a per-class field table.  Only ``__init__`` is generated,
 since object creation is the hot path of the parser, and it is made the first time
-the class is instantiated (its code from :mod:`lint.compilecache` when an earlier run
-compiled it): a run pays only for the classes it uses.
+the class is instantiated: a run pays only for the classes it uses.
 
 mypy sees :func:`record` through ``dataclass_transform`` and checks records exactly as
 it checks frozen dataclasses.
@@ -305,11 +304,7 @@ def _compile_init(cls: type) -> Callable[..., None]:
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n " + "\n ".join(body or ["pass"])
-    from lint.compilecache import compile_code
-
-    exec(
-        compile_code(source, "<record>"), scope
-    )  # source built above from the class's own field names
+    exec(compile(source, "<record>", "exec"), scope)  # built above from the class's field names
     init: Callable[..., None] = scope["__init__"]  # type: ignore[assignment]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
