@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import os
 
-from lint.compilecache import compile_regex
 from lint.diagnostic import Severity
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -41,7 +41,7 @@ PROFILES = ("auto", "tip", "kernel")
 rules (Documentation/process/maintainer-tip.rst); ``kernel`` = everything else;
 ``auto`` = pick per patch from its subject prefix."""
 
-_TOML_POSITION = compile_regex(r"\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = lazy_regex(r"\(at line (\d+), column (\d+)\)$")
 
 
 @record

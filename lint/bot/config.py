@@ -50,9 +50,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from lint.compilecache import compile_regex
 from lint.config import read_toml
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.record import field, record
 
 TYPE_CHECKING = False
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 OWN_HEADER = "X-Patchlens-Bot"
 """Header the bot sets on every mail it sends; mail carrying it is never answered."""
 
-_CONTEXT = compile_regex(r"[-a-zA-Z0-9_]+")
+_CONTEXT = lazy_regex(r"[-a-zA-Z0-9_]+")
 
 
 @record

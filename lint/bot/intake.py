@@ -27,8 +27,8 @@ from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.bot.model import Arrival, Finding, MailKind, Status
-from lint.compilecache import compile_regex
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset
 
-_MSGID = compile_regex(r"<[^<>\s]+>")
-_LIST_ID = compile_regex(r"<([^<>\s]+)>")
+_MSGID = lazy_regex(r"<[^<>\s]+>")
+_LIST_ID = lazy_regex(r"<([^<>\s]+)>")
 
 
 @record

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
 from lint.record import record
 from lint.rulebook.regex import Regex
@@ -51,7 +50,7 @@ def check(
     sections = patch.changelog.sections
     if len(sections) < 2:
         return
-    stages = [compile_regex(stage.pattern, re.IGNORECASE) for stage in params.stages]
+    stages = [re.compile(stage.pattern, re.IGNORECASE) for stage in params.stages]
     latest = -1
     latest_title = ""
     for section in sections:

@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 from lint.rulebook.regex import Regex
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 # A quotation: '...', "..." or `...` opened and closed at word boundaries (so that
 # the apostrophes of "Let's" or "don't" quote nothing).
-_QUOTED = compile_regex(r"(?<!\w)'[^'\n]+'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`")
+_QUOTED = lazy_regex(r"(?<!\w)'[^'\n]+'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`")
 
 
 @record

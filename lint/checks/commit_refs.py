@@ -30,8 +30,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.changelog_phrase import prose_lines
-from lint.compilecache import compile_regex
 from lint.diagnostic import Fix, Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 # "54a58a787791 ("x86/fred: Fix boot")": the subject is everything between the
 # outer ("...") even when it quotes another subject ("Revert "x86: Foo"").
-_FIXES_VALUE = compile_regex(r'([0-9a-fA-F]{4,40})\b(?:\s*\(\s*"(.*)"\s*\))?\s*')
-_PROSE_REF = compile_regex(r'\b[Cc]ommit\s+([0-9a-f]{7,40})\b(?:\s*\(\s*"(.*?)"\s*\))?')
+_FIXES_VALUE = lazy_regex(r'([0-9a-fA-F]{4,40})\b(?:\s*\(\s*"(.*)"\s*\))?\s*')
+_PROSE_REF = lazy_regex(r'\b[Cc]ommit\s+([0-9a-f]{7,40})\b(?:\s*\(\s*"(.*?)"\s*\))?')
 
 
 @record

@@ -34,14 +34,15 @@ The fix appends ``()`` to every bare mention on the line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.changelog_phrase import prose_lines
 from lint.checks.checkpatch.common import stack_dump_flags
 from lint.checks.line_edits import subject_fix, text_line_fix
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 from lint.rulebook.regex import Regex
 
@@ -54,15 +55,15 @@ if TYPE_CHECKING:
 
 # A C identifier that is not part of a path, a member access, a macro
 # argument list or a longer word; "struct foo" names a type.
-_WORD = compile_regex(r"[A-Za-z_]\w*")
-_CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
-_NAME = compile_regex(
+_WORD = lazy_regex(r"[A-Za-z_]\w*")
+_CALL = lazy_regex(r"([A-Za-z_]\w*)\s*\(")
+_NAME = lazy_regex(
     r"(?<![\w./>$&*-])(?<!struct )(?<!union )(?<!enum )(?<!= )(?<!=)([A-Za-z_]\w*)(?![\w(/+])"
 )
 # Quoted text: a name inside quotes is a string, a log line or a symbol, not prose.
-_QUOTED = compile_regex(r"‘[^’]*’|'[^'\s][^']*'|\"[^\"]*\"|`[^`]*`")
+_QUOTED = lazy_regex(r"‘[^’]*’|'[^'\s][^']*'|\"[^\"]*\"|`[^`]*`")
 # Lines that are pasted output, not prose: compiler diagnostics, trace entries, logs.
-_PASTED = compile_regex(
+_PASTED = lazy_regex(
     r"^\S+\.[chS]:\d+(?::\d+)?: |In function [‘'\"`]|\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+"
     r"|\(\S+\.[chS]:\d+"
     r"|^\s*(?:RIP|Call Trace|Code|Hardware name|Workqueue):|^\s*\[\s*\d+\.\d+\]"
@@ -187,7 +188,7 @@ def _also_values(patch: Patch, names: set[str]) -> set[str]:
     for name in names:
         # name itself, or a variable named after it (cpu_current_top_of_stack
         # for current_top_of_stack()), used other than as a call.
-        if compile_regex(rf"\b(?:\w+_)?{name}(?:_\w+)?\b(?!\s*\()").search(text):
+        if re.compile(rf"\b(?:\w+_)?{name}(?:_\w+)?\b(?!\s*\()").search(text):
             found.add(name)
     return found
 

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of, stack_dump_flags
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -46,14 +46,14 @@ if TYPE_CHECKING:
 
 
 # checkpatch.pl's exemptions: Fixes:, $link_tags_search and $signature_tags...
-_TAG_LINE = compile_regex(
+_TAG_LINE = lazy_regex(
     r"^\s*(?:Fixes:|Link:|Closes:|Signed-off-by:|Co-developed-by:|Acked-by:|Tested-by:"
     r"|Reviewed-by:|Reported-by:|Suggested-by:|Assisted-by:|To:|Cc:)",
     re.IGNORECASE,
 )
 # ... a diffstat line and a "path/to/file:" line.
-_DIFFSTAT_LINE = compile_regex(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
-_FILE_THEN_COLON = compile_regex(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
+_DIFFSTAT_LINE = lazy_regex(r"^\s*[a-zA-Z0-9_/.]+\s+\|\s+\d+", re.ASCII)
+_FILE_THEN_COLON = lazy_regex(r"^\s*(?:[\w.+-]*/)++[\w.+-]+:", re.ASCII)
 
 
 @record

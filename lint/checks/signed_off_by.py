@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers
-from lint.compilecache import compile_regex
 from lint.diagnostic import Fix, Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from lint.rulebook.conditions import Trigger
 
 
-_SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = lazy_regex(r"\s*signed-off-by:", re.IGNORECASE)
 
 
 @record

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.line_edits import subject_fix
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 from lint.rulebook.regex import Regex
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from lint.rulebook.conditions import Trigger
 
 
-_FIRST_WORD = compile_regex(r"[A-Za-z][A-Za-z'-]*")
+_FIRST_WORD = lazy_regex(r"[A-Za-z][A-Za-z'-]*")
 
 
 @record

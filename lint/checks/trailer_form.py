@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
-from lint.compilecache import compile_regex
 from lint.diagnostic import Fix, Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -45,21 +45,21 @@ if TYPE_CHECKING:
     from lint.rulebook.conditions import Trigger
 
 
-_COMBINED = compile_regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
-_STABLE = compile_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
-_STABLE_LINE = compile_regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_COMBINED = lazy_regex(r"([A-Za-z]+)((?:-and-[A-Za-z]+)+)-by", re.IGNORECASE)
+_STABLE = lazy_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_STABLE_LINE = lazy_regex(r"\s*Cc:\s*.*stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
 # "<stable@vger.kernel.org> [6.9+]", "stable@vger.kernel.org v6.9+", "... 6.1.x":
 # a version written after the address but not as a "# ..." comment.
-_STABLE_VERSION = compile_regex(
+_STABLE_VERSION = lazy_regex(
     r"^(<?stable@vger\.kernel\.org>?)\s*[\[(]?\s*(v?\d+\.\d+[^\])]*)[\])]?$"
 )
 # kernel.org's archive and redirectors, and the message id in the URL if any.
-_KERNEL_ORG = compile_regex(
+_KERNEL_ORG = lazy_regex(
     r"(https?)://(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)(/[^\s]*)?$"
 )
-_MESSAGE_ID = compile_regex(r"/([^/\s?#]+(?:@|%40)[^/\s?#]+)")
+_MESSAGE_ID = lazy_regex(r"/([^/\s?#]+(?:@|%40)[^/\s?#]+)")
 # Archives that are gone, or that name mails by number, not by message id.
-_OTHER_ARCHIVE = compile_regex(
+_OTHER_ARCHIVE = lazy_regex(
     r"https?://(?:lore\.kernel\.org/patchwork/|patchwork\.kernel\.org/(?:project/[^/\s]+/)?patch/"
     r"|lkml\.iu\.edu/|groups\.google\.com/|lwn\.net/ml/|lists\.linuxfoundation\.org/pipermail/)"
 )

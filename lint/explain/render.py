@@ -23,10 +23,10 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 from lint.checks.api import CheckContext
-from lint.compilecache import compile_regex
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import is_linted, run
 from lint.explain.model import Attributed, ThreadExplainer, Topic, build_thread
+from lint.lazyregex import lazy_regex
 from lint.mail.model import RawMail
 from lint.patch.model import Patch
 from lint.record import record
@@ -45,9 +45,9 @@ WRAP = 75
 
 # Characters CommonMark gives a meaning to anywhere in a line; escaping each keeps
 # mail text literal. At the start of a line, list, heading and rule markers too.
-_MD_SPECIAL = compile_regex(r"([\\`*_{}\[\]<>#!|~&])")
-_MD_LINE_START = compile_regex(r"^([-+=])", re.MULTILINE)
-_MD_ORDERED = compile_regex(r"^(\d+)([.)])", re.MULTILINE)
+_MD_SPECIAL = lazy_regex(r"([\\`*_{}\[\]<>#!|~&])")
+_MD_LINE_START = lazy_regex(r"^([-+=])", re.MULTILINE)
+_MD_ORDERED = lazy_regex(r"^(\d+)([.)])", re.MULTILINE)
 
 
 @record

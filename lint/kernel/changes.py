@@ -14,17 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from lint.compilecache import compile_regex
 from lint.kernel.view import FunctionSpan, PinningView
+from lint.lazyregex import lazy_regex
 from lint.patch.diff import ChangedLine, FileDiff, Hunk
 from lint.patch.functions import function_from_heading
 from lint.record import record
 
-_CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")
-_COMMENT = compile_regex(r"/\*.*?(?:\*/|$)|//.*$")
+_CALL = lazy_regex(r"\b([A-Za-z_]\w*)\s*\(")
+_COMMENT = lazy_regex(r"/\*.*?(?:\*/|$)|//.*$")
 # A statement that only prints or warns (its text, not the state it tests, changes).
-_MESSAGE = compile_regex(r"\s*(?:WARN\w*|pr_\w+|printk\w*)\s*\(")
-_INERT = compile_regex(r"\s*(?:\*|#|EXPORT_SYMBOL)")
+_MESSAGE = lazy_regex(r"\s*(?:WARN\w*|pr_\w+|printk\w*)\s*\(")
+_INERT = lazy_regex(r"\s*(?:\*|#|EXPORT_SYMBOL)")
 
 
 @record
@@ -219,7 +219,7 @@ def _mask_change(place: Place, line: ChangedLine, code: str, view: PinningView) 
     bits = tuple(
         name
         for name in dict.fromkeys(facts.mask_bit.findall(code))
-        if not compile_regex(rf"\b{re.escape(name)}\b").search(other)
+        if not re.compile(rf"\b{re.escape(name)}\b").search(other)
     )
     if bits:
         listed = ", ".join(bits)
@@ -270,7 +270,7 @@ def _done(line: ChangedLine, verb: str) -> str:
 
 
 def _word(name: str) -> re.Pattern[str]:
-    return compile_regex(rf"\b{re.escape(name)}\b")
+    return re.compile(rf"\b{re.escape(name)}\b")
 
 
 def _hazard(view: PinningView, bits: Iterable[str]) -> bool:
@@ -302,7 +302,7 @@ def _definition_in_hunk(hunk: Hunk, symbol: str) -> tuple[int, int]:
     """First and last pre-image line of ``symbol = ...;`` within the hunk, or zeros."""
     removed = {c.old_line: c.text for c in hunk.changes if not c.added}
     context = iter(hunk.context_before)
-    start = compile_regex(rf"\b{re.escape(symbol)}\s*=")
+    start = re.compile(rf"\b{re.escape(symbol)}\s*=")
     first = 0
     for number in range(hunk.old_start, hunk.old_start + hunk.old_length):
         text = removed[number] if number in removed else next(context, "")
@@ -330,7 +330,7 @@ def _added_within(hunk: Hunk, target: ChangedLine, first: int, last: int) -> boo
 
 
 def _mentions(code: str, bit: str) -> bool:
-    return compile_regex(rf"\b{re.escape(bit)}(?:_BIT)?\b").search(code) is not None
+    return re.compile(rf"\b{re.escape(bit)}(?:_BIT)?\b").search(code) is not None
 
 
 def _action(code: str) -> str:

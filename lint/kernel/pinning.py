@@ -16,7 +16,6 @@ rulebook's facts, or a kernel tree's, see :mod:`lint.kernel.tree`) in, frozen
 
 from __future__ import annotations
 
-from lint.compilecache import compile_regex
 from lint.kernel.changes import (
     Place,
     Reason,
@@ -36,6 +35,7 @@ from lint.kernel.view import (
     required_sections,
     rulebook_view,
 )
+from lint.lazyregex import lazy_regex
 from lint.patch.diff import ChangedLine
 from lint.patch.model import Patch
 from lint.patch.nature import NatureVocabulary, diff_nature
@@ -100,7 +100,7 @@ _MONTHS = {
 }
 
 
-_DATE = compile_regex(r"(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})")
+_DATE = lazy_regex(r"(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})")
 
 
 def patch_date(header: str) -> str:

@@ -30,22 +30,22 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError
 from lint.kernel.facts import KernelFacts
 from lint.kernel.view import FunctionSpan, PinningView, build_view
+from lint.lazyregex import lazy_regex
 from lint.record import field, record
 
 CACHE_VERSION = 2
 
 # Comments, string and character literals: blanked, keeping their newlines.
-_NOISE = compile_regex(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL)
+_NOISE = lazy_regex(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL)
 # Preprocessor lines with their backslash continuations (macro bodies hold braces).
-_DIRECTIVE = compile_regex(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", re.MULTILINE)
-_BRACE = compile_regex(r"[{}]")
-_CALL = compile_regex(r"\b([A-Za-z_]\w*)\s*\(")
-_NAME_BEFORE_PAREN = compile_regex(r"([A-Za-z_]\w*)\s*\($")
-_DEFINER = compile_regex(
+_DIRECTIVE = lazy_regex(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", re.MULTILINE)
+_BRACE = lazy_regex(r"[{}]")
+_CALL = lazy_regex(r"\b([A-Za-z_]\w*)\s*\(")
+_NAME_BEFORE_PAREN = lazy_regex(r"([A-Za-z_]\w*)\s*\($")
+_DEFINER = lazy_regex(
     r"\b(?:DEFINE_IDTENTRY\w*|DEFINE_FREDENTRY\w*|(?:COMPAT_)?SYSCALL(?:32)?_DEFINE\d*)"
     r"\(\s*(\w+)"
 )

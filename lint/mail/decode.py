@@ -17,15 +17,15 @@ writes, the input line it came from.  git's quirks are kept on purpose, because
 Git's own warnings and errors become :attr:`DecodedMail.problems`.
 """
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.mail.headers import SPACE, clean_subject, cleanup_space, decode_words, parse_author
 from lint.mail.model import DecodedMail, RawMail
 from lint.mail.scan import DATE, FROM, SUBJECT, MailinfoScan
 
 __all__ = ["clean_subject", "decode"]
 
-_ANGLE_ID = compile_regex(r"<[^<>]*>")
+_ANGLE_ID = lazy_regex(r"<[^<>]*>")
 
 
 def _c_string(value: bytes) -> bytes:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import codecs
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 SPACE = b" \t\n\r"
 """git's ``isspace()`` set (``sane_ctype``), which excludes ``\\v`` and ``\\f``."""
 
-_SPACE_RUN = compile_regex(rb"[ \t\n\r]+")
-_SPACE_RUN_TEXT = compile_regex(r"[ \t\n\r]+")
+_SPACE_RUN = lazy_regex(rb"[ \t\n\r]+")
+_SPACE_RUN_TEXT = lazy_regex(r"[ \t\n\r]+")
 
 # Python knows codecs that iconv (what git uses) has never heard of; a mail
 # naming one of them is treated as naming an unknown charset, as git would.
@@ -42,10 +42,10 @@ _NOT_ICONV = frozenset(
 )
 
 
-_ICONV_DROP = compile_regex(r"[^A-Za-z0-9_.,:-]")
+_ICONV_DROP = lazy_regex(r"[^A-Za-z0-9_.,:-]")
 # Python forgives what glibc does not: "us-" or "utf--8" would be found by
 # codecs.lookup (which collapses punctuation) but not by iconv_open.
-_LOOSE_NAME = compile_regex(r"^[_.,:-]|[_.,:-]$|[_.,:-]{2}")
+_LOOSE_NAME = lazy_regex(r"^[_.,:-]|[_.,:-]$|[_.,:-]{2}")
 
 
 class CharsetError(Exception):
@@ -243,7 +243,7 @@ def slurp_attr(value: bytes, name: bytes) -> bytes | None:
     return value[at : match.start()] if match else value[at:]
 
 
-_ATTR_END = compile_regex(rb"[; \t]")
+_ATTR_END = lazy_regex(rb"[; \t]")
 
 
 def _unquote_comment(text: bytes, pos: int, out: bytearray) -> int:
@@ -334,7 +334,7 @@ def parse_author(value: bytes) -> Author:
             text[at - 1] = 0x20
             break
         at -= 1
-    match = _EMAIL_END.search(text, at)
+    match = _EMAIL_END.search_buffer(text, at)
     end = match.start() if match else len(text)
     email = bytes(text[at:end])
     del text[at : end + (1 if end < len(text) else 0)]
@@ -344,7 +344,7 @@ def parse_author(value: bytes) -> Author:
     return Author(_sane_name(name, email), email)
 
 
-_EMAIL_END = compile_regex(rb"[ \n\t\r\v\f>]")
+_EMAIL_END = lazy_regex(rb"[ \n\t\r\v\f>]")
 
 
 def _parse_bogus_from(value: bytes) -> Author:

@@ -7,11 +7,11 @@ line of every line written.  All work on bytes with git's ``isspace()``.
 
 from __future__ import annotations
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.mail.headers import SPACE
 from lint.record import record
 
-_RFC2822_NAME = compile_regex(rb"[\x21-\x39\x3b-\x7e]*:")
+_RFC2822_NAME = lazy_regex(rb"[\x21-\x39\x3b-\x7e]*:")
 _SEPARATOR = b"From e6807f3efca28b30decfecb1732a56c7db1137ee Mon Sep 17 00:00:00 2001\n"
 _HEX_LOWER = frozenset(b"0123456789abcdef")
 

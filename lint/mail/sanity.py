@@ -7,15 +7,15 @@ nonsense (no headers, headers cut off, a multi-megabyte line) into one clear err
 
 from __future__ import annotations
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.mail.model import DecodedMail, RawMail
 
 MAX_LINE_BYTES = 1 << 20
 """No mail line is this long (RFC 5322 allows 998 bytes); a longer one is not mail."""
 
-_HEADER = compile_regex(rb"[!-9;-~]+[ \t]*:")
-_BLANK_LINE = compile_regex(rb"\r?\n\r?\n")
+_HEADER = lazy_regex(rb"[!-9;-~]+[ \t]*:")
+_BLANK_LINE = lazy_regex(rb"\r?\n\r?\n")
 
 
 def _where(raw: RawMail, line: int) -> str:

@@ -15,20 +15,20 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.mail.model import TextLine
 from lint.patch.model import Changelog, Paragraph, Section, Trailer
 from lint.record import record
 
 # "== FRED Background ==": the reviewer writes headings between runs of "=",
 # indented when they sit inside a reply.
-_HEADING = compile_regex(r"(\s*)={2,}\s*(\S(?:.*\S)?)\s*={2,}\s*")
+_HEADING = lazy_regex(r"(\s*)={2,}\s*(\S(?:.*\S)?)\s*={2,}\s*")
 # Kernel trailer keys: any "Word-word:" key, followed by a space or nothing.
 # "Key:value" without the space is not taken as a trailer, so that URLs and
 # prose such as "https://..." never become one.
-_TRAILER = compile_regex(r"([A-Za-z0-9][A-Za-z0-9-]*):(?:\s+(.*)|)")
+_TRAILER = lazy_regex(r"([A-Za-z0-9][A-Za-z0-9-]*):(?:\s+(.*)|)")
 # The start of a line that names a known key without the ": " after it.
-_MALFORMED = compile_regex(r"([A-Za-z][A-Za-z0-9-]*)(:(?=\S)|\s)")
+_MALFORMED = lazy_regex(r"([A-Za-z][A-Za-z0-9-]*)(:(?=\S)|\s)")
 # Keys that git and the kernel process documents name; with one of them, a
 # last paragraph counts as the tag block even if it has a few stray lines
 # (git interpret-trailers' rule: one known key and at least 25% trailers).
@@ -50,15 +50,15 @@ _KNOWN_KEYS = frozenset(
 
 # Diffstat: " path/to/file.c | 12 +++---", " file.bin | Bin 0 -> 12 bytes",
 # then " 3 files changed, 10 insertions(+), 2 deletions(-)".
-_DIFFSTAT_ENTRY = compile_regex(r" \S.*\|\s+(?:\d+(?: [+-]*)?|Bin\b.*)")
-_DIFFSTAT_SUMMARY = compile_regex(r" \d+ files? changed(?:, \d+ \w+\([+-]\))*")
+_DIFFSTAT_ENTRY = lazy_regex(r" \S.*\|\s+(?:\d+(?: [+-]*)?|Bin\b.*)")
+_DIFFSTAT_SUMMARY = lazy_regex(r" \d+ files? changed(?:, \d+ \w+\([+-]\))*")
 # Lines that git adds after the summary for file-level changes.
 _DIFFSTAT_EXTRA = (" create mode ", " delete mode ", " rename ", " copy ", " mode change ")
 # format-patch --base writes these after the diff; b4 adds change-id.
-_BASE_COMMIT = compile_regex(r"base-commit: ([0-9a-fA-F]{7,64})\s*")
+_BASE_COMMIT = lazy_regex(r"base-commit: ([0-9a-fA-F]{7,64})\s*")
 _DIFF_METADATA = ("base-commit: ", "prerequisite-patch-id: ", "change-id: ")
 # The end of a commit message as git mailinfo defines the patch break.
-_SEPARATOR = compile_regex(r"---\s*")
+_SEPARATOR = lazy_regex(r"---\s*")
 
 
 @record

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.patch.diff import ChangedLine, Diff, FileDiff, FileStatus, Hunk
 from lint.patch.functions import C_LIKE_SUFFIXES, INSIDE, function_from_heading, step
 from lint.record import record
 
-_HUNK_HEADER = compile_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
+_HUNK_HEADER = lazy_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 _DEV_NULL = "/dev/null"
 
 

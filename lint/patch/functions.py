@@ -12,23 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 
 C_LIKE_SUFFIXES = (".c", ".h", ".S", ".s", ".cc", ".cpp", ".cxx", ".hh", ".hpp")
 
-_CALL = compile_regex(r"([A-Za-z_]\w*)\s*\(")
-_FIRST_ARGUMENT = compile_regex(r"\(\s*([A-Za-z_]\w*)\s*[,)]")
+_CALL = lazy_regex(r"([A-Za-z_]\w*)\s*\(")
+_FIRST_ARGUMENT = lazy_regex(r"\(\s*([A-Za-z_]\w*)\s*[,)]")
 # Assembler entry points (include/linux/linkage.h) and the macros that
 # define C functions under another name (IDT entries, system calls).
-_ASM_START = compile_regex(
+_ASM_START = lazy_regex(
     r"(?:SYM_(?:FUNC|CODE|TYPED_FUNC)_START\w*|SYM_INNER_LABEL\w*|ENTRY|GLOBAL)\(\s*(\w+)"
 )
-_ASM_END = compile_regex(r"(?:SYM_(?:FUNC|CODE)_END\w*|END|ENDPROC)\(")
-_DEFINER = compile_regex(
+_ASM_END = lazy_regex(r"(?:SYM_(?:FUNC|CODE)_END\w*|END|ENDPROC)\(")
+_DEFINER = lazy_regex(
     r"(?:DEFINE_IDTENTRY\w*|DEFINE_FREDENTRY\w*|(?:COMPAT_)?SYSCALL(?:32)?_DEFINE\d*)"
     r"\(\s*(\w+)"
 )
-_MACRO = compile_regex(r"[A-Z][A-Z0-9_]*")
+_MACRO = lazy_regex(r"[A-Z][A-Z0-9_]*")
 # Annotations that take arguments and sit before or after the name.
 _ANNOTATIONS = frozenset(
     {

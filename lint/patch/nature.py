@@ -23,8 +23,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
-from lint.compilecache import compile_regex
 from lint.config import read_toml
+from lint.lazyregex import lazy_regex
 from lint.patch.diff import ChangedLine, FileDiff, Hunk
 from lint.patch.model import Memo, Patch
 from lint.patch.pairs import Side, pair_annotations, pair_moves, pair_renames, without
@@ -42,12 +42,12 @@ HASH_COMMENT_NAMES = ("Kconfig", "Makefile", "Kbuild")
 
 _NATURE: Memo[DiffNature] = Memo("diff nature")
 
-_SPACE = compile_regex(r"\s+")
+_SPACE = lazy_regex(r"\s+")
 # A comment (closed or running to the end of the line) or a string/character literal.
-_C_NOISE = compile_regex(r"/\*.*?(?:\*/|$)|//.*|\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?")
-_INCLUDE = compile_regex(r"#\s*include\b")
+_C_NOISE = lazy_regex(r"/\*.*?(?:\*/|$)|//.*|\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?")
+_INCLUDE = lazy_regex(r"#\s*include\b")
 # A prototype or forward declaration at file scope: "void f(int);", "struct foo;".
-_DECLARATION = compile_regex(
+_DECLARATION = lazy_regex(
     r"(?:extern\s+)?(?:struct|union|enum)\s+\w+\s*;$"
     r"|[A-Za-z_][\w\s\*]*\b[A-Za-z_]\w*\s*\([^;{}=]*\)\s*(?:__\w+(?:\([^)]*\))?\s*)*;$"
 )

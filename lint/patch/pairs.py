@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.patch.diff import ChangedLine, FileDiff
 from lint.patch.functions import function_from_heading
 from lint.record import record
 
-_TOKEN = compile_regex(r"[A-Za-z_]\w*|\d\w*|\S")
-_WORD = compile_regex(r"[A-Za-z_]\w*")
+_TOKEN = lazy_regex(r"[A-Za-z_]\w*|\d\w*|\S")
+_WORD = lazy_regex(r"[A-Za-z_]\w*")
 
 
 @record

@@ -13,39 +13,39 @@ The summary itself usually starts with a subsystem prefix (``x86/fred:``,
 
 from __future__ import annotations
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.patch.model import Subject
 
 # Reply and forward markers as mail clients write them; "Aw"/"Antw" are the
 # German/Dutch spellings of "Re".  Repeated markers ("Re: Re:") are common.
-_MARKER = compile_regex(r"(?i)\s*(re|aw|antw|fwd?|fw)\s*(?:\[\d+\])?\s*:\s*")
+_MARKER = lazy_regex(r"(?i)\s*(re|aw|antw|fwd?|fw)\s*(?:\[\d+\])?\s*:\s*")
 _REPLY_MARKERS = frozenset({"re", "aw", "antw"})
 
 # One leading "[...]" group; brackets do not nest in subjects.
-_BRACKET = compile_regex(r"\s*\[([^\]]*)\]\s*")
+_BRACKET = lazy_regex(r"\s*\[([^\]]*)\]\s*")
 
-_VERSION = compile_regex(r"(?i)v(\d+)")
-_COUNTER = compile_regex(r"(\d+)/(\d+)")
+_VERSION = lazy_regex(r"(?i)v(\d+)")
+_COUNTER = lazy_regex(r"(\d+)/(\d+)")
 # "PATCHv2" / "RFCv3": the version glued to the keyword, as older scripts wrote it.
-_GLUED_VERSION = compile_regex(r"(?i)(patch|rfc)v(\d+)")
+_GLUED_VERSION = lazy_regex(r"(?i)(patch|rfc)v(\d+)")
 # Well-known keywords are upper-cased so that rules can compare them exactly.
 _KEYWORDS = frozenset({"PATCH", "RFC", "RESEND"})
 
 # One component of a subsystem prefix: "x86/fred", "dt-bindings", "KVM",
 # "drm/i915/gt", "mt7988a-bpi-r4", "x86/{mm,boot}".
 _AREA_WORD = r"[A-Za-z0-9_.+/*{}@#=,-]+"
-_AREA_PIECE = compile_regex(_AREA_WORD)
+_AREA_PIECE = lazy_regex(_AREA_WORD)
 # Only the first piece may have two words, as in "perf tools:" or "mm, slab:";
 # the second word must be lowercase so that "Fix bug: ..." is not an area.
-_FIRST_AREA_PIECE = compile_regex(r"[a-z0-9_.+/*{}@#=-]+,? [a-z0-9_][A-Za-z0-9_.+/*{}@#=-]*")
+_FIRST_AREA_PIECE = lazy_regex(r"[a-z0-9_.+/*{}@#=-]+,? [a-z0-9_][A-Za-z0-9_.+/*{}@#=-]*")
 # The perf tool and tools/ use longer lowercase prefixes ("perf vendor events arm64:",
 # "tools arch x86:").
-_TOOL_AREA_PIECE = compile_regex(r"(?:perf|tools|selftests)(?: [a-z0-9_][A-Za-z0-9_.+/-]*){1,4}")
+_TOOL_AREA_PIECE = lazy_regex(r"(?:perf|tools|selftests)(?: [a-z0-9_][A-Za-z0-9_.+/-]*){1,4}")
 # Two subsystems a patch touches, joined by a comma ("x86/amd_nb, EDAC/amd64:").
-_JOINED_AREA_PIECE = compile_regex(_AREA_WORD.replace(",", "") + r"(?:, [A-Za-z0-9_.+/*{}@#=-]+)+")
+_JOINED_AREA_PIECE = lazy_regex(_AREA_WORD.replace(",", "") + r"(?:, [A-Za-z0-9_.+/*{}@#=-]+)+")
 # A capitalised English word after the first piece ("KVM: x86: Fix: ...") is
 # the start of the summary, unlike an acronym component such as "SVM".
-_ENGLISH_WORD = compile_regex(r"[A-Z][a-z]+")
+_ENGLISH_WORD = lazy_regex(r"[A-Z][a-z]+")
 # Words that start a summary even when followed by a colon.
 _NOT_AREA = frozenset({"revert", "merge", "reapply"})
 

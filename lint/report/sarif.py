@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from lint.compilecache import compile_regex
 from lint.diagnostic import Diagnostic, Severity
 from lint.engine.runner import PatchReport
+from lint.lazyregex import lazy_regex
 from lint.report import array_element, join_elements
 from lint.rulebook.ruleset import Ruleset
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "patchlens/v1"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
-_NUMBER = compile_regex(r"\d+")
+_NUMBER = lazy_regex(r"\d+")
 
 
 def _rules(ruleset: Ruleset) -> list[dict[str, Any]]:

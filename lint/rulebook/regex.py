@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import sys
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError
 
 TYPE_CHECKING = False
@@ -42,7 +41,7 @@ class Regex:
         """Compile ``pattern`` now: a bad one is an :class:`InputError` at ``where``, ``key``."""
         regex = cls(pattern, flags)
         try:
-            regex._compiled = compile_regex(pattern, flags)
+            regex._compiled = re.compile(pattern, flags)
         except re.error as exc:
             raise InputError(where, f"bad regex {pattern!r} for key '{key}': {exc}") from None
         return regex
@@ -52,7 +51,7 @@ class Regex:
         """The compiled pattern."""
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = compile_regex(self.pattern, self.flags)
+            compiled = self._compiled = re.compile(self.pattern, self.flags)
         return compiled
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:

@@ -37,10 +37,10 @@ from collections.abc import Collection
 
 from lint.checks.api import Scope
 from lint.checks.registry import KINDS
-from lint.compilecache import compile_regex
 from lint.config import Config, read_toml
 from lint.diagnostic import Severity
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.record import field, record, replace
 from lint.resources import resource_dir
 from lint.rulebook.conditions import compile_condition
@@ -61,8 +61,8 @@ _RULE_KEYS = frozenset(
     | {"escalate", "params", "doc"}
 )
 _DOC_KEYS = frozenset({"rationale", "reference", "bad", "good", "commits"})
-_KEBAB = compile_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SHA = compile_regex(r"[0-9a-f]{40}")
+_KEBAB = lazy_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SHA = lazy_regex(r"[0-9a-f]{40}")
 
 
 @record

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 ABBREV = 12
 """Hex digits of a commit id in a reference (submitting-patches.rst: "at least 12")."""
 
-_HEX = compile_regex(r"[0-9a-fA-F]{4,40}")
+_HEX = lazy_regex(r"[0-9a-fA-F]{4,40}")
 
 
 class Status(Enum):

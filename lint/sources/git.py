@@ -18,8 +18,8 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from pathlib import Path
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError
+from lint.lazyregex import lazy_regex
 from lint.mail.model import RawMail
 from lint.sources.mbox import DEFAULT_MAX_MESSAGE_BYTES, SplitMessage, split_stream
 
@@ -56,7 +56,7 @@ _FORMAT_PATCH = (
     "--src-prefix=a/",
     "--dst-prefix=b/",
 )
-_PATCH_TAG = compile_regex(r"^\[PATCH[^\]]*\]\s*")
+_PATCH_TAG = lazy_regex(r"^\[PATCH[^\]]*\]\s*")
 
 
 class _UnknownRevision(Exception):

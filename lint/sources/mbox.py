@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.compilecache import compile_regex
 from lint.errors import InputError, os_reason
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -47,10 +47,10 @@ _MAX_FROM_LINE = 8192
 """A ``From `` line longer than this is body text, never a separator."""
 _WHITESPACE = b" \t\n\r\v\f"
 # RFC 5322 field name (printable ASCII except ':') followed by a colon.
-_HEADER = compile_regex(rb"[!-9;-~]+:")
-_YEAR = compile_regex(rb"[ \t\n\r\v\f]*([+-]?[0-9]+)")
+_HEADER = lazy_regex(rb"[!-9;-~]+:")
+_YEAR = lazy_regex(rb"[ \t\n\r\v\f]*([+-]?[0-9]+)")
 # mboxrd quoting: a writer adds one '>' to any line matching ^>*From .
-_GT_FROM = compile_regex(rb"^>(>*From )", re.MULTILINE)
+_GT_FROM = lazy_regex(rb"^>(>*From )", re.MULTILINE)
 _DIGITS = b"0123456789"
 
 

@@ -7,9 +7,9 @@ unthreaded v1 patches costs one regex search per mail and nothing more.
 
 from __future__ import annotations
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 
-_THREADED = compile_regex(
+_THREADED = lazy_regex(
     rb"(?im)^(?:in-reply-to|references):|^subject:.*(?:\bre:|\bv0*[2-9]|\bv\d\d)"
 )
 

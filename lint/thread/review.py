@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.mail.model import TextLine
 from lint.patch.changelog import parse_changelog
 from lint.patch.model import Patch, Section
@@ -33,26 +33,26 @@ OFFERED_KEYS = (
     "Suggested-by",
     "Co-developed-by",
 )
-_OFFERED = compile_regex(
+_OFFERED = lazy_regex(
     r"\s*(" + "|".join(OFFERED_KEYS) + r"):\s+(\S[^<>]*<[^<>@\s]+@[^<>\s]+>)\s*", re.IGNORECASE
 )
 # "On Mon, 3 Nov 2026, Mira Castell wrote:" / "Mira Castell <m@x> writes:".
-_ATTRIBUTION = compile_regex(r".*\b(wrote|writes|said)\s*:\s*")
-_QUOTE = compile_regex(r"\s?>")
+_ATTRIBUTION = lazy_regex(r".*\b(wrote|writes|said)\s*:\s*")
+_QUOTE = lazy_regex(r"\s?>")
 # A request names a changelog section: "please add a '== FRED Background ==' section",
 # "please write a Problem section", "the changelog needs an SEV Background section".
-_SECTION_REQUEST = compile_regex(
+_SECTION_REQUEST = lazy_regex(
     r"(?i)\b(?:please\s+(?:add|write|include|put\s+in)|needs?|missing|lacks?|want)\s+"
     r"(?:a|an|the|some)?\s*['\"`]?(?:==\s*)?(?P<title>[A-Za-z][\w/-]*(?:\s+[A-Za-z][\w/-]*){0,3}?)"
     r"(?:\s*==)?['\"`]?\s+section\b"
 )
 # "needs a Fixes: tag", "please add a Fixes tag", "missing Cc: stable".
-_TAG_REQUEST = compile_regex(
+_TAG_REQUEST = lazy_regex(
     r"(?i)\b(?:please\s+add|needs?|missing|lacks?|add)\s+(?:a|an|the)?\s*"
     r"(?P<key>Fixes|Cc:\s*stable|Link|Closes|Reported-by)\b:?(?:\s+tag)?"
 )
-_PLEASE = compile_regex(r"(?i)\bplease\b")
-_SENTENCE_END = compile_regex(r"(?<=[.?!])\s+")
+_PLEASE = lazy_regex(r"(?i)\bplease\b")
+_SENTENCE_END = lazy_regex(r"(?<=[.?!])\s+")
 
 
 @record

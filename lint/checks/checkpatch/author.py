@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers, parse_email, same_email_addresses
 from lint.checks.checkpatch.signature import patch_author
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part, Severity
+from lint.lazyregex import lazy_regex
 from lint.patch.model import Memo
 from lint.record import record
 
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
 
-_SIGN_OFF = compile_regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
-_SUBADDRESS = compile_regex(r"(\S+)\+\S+(@.*)")
+_SIGN_OFF = lazy_regex(r"^\s*signed-off-by:\s*(.*)", re.IGNORECASE)
+_SUBADDRESS = lazy_regex(r"(\S+)\+\S+(@.*)")
 _AUTHOR_SIGN_OFF: Memo[tuple[int, TextLine | None]] = Memo("checkpatch author sign-off")
 _MISMATCH = {
     2: "email comments mismatch",

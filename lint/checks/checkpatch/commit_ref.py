@@ -42,7 +42,7 @@ from lint.checks.checkpatch.common import (
     part_of,
     stack_dump_flags,
 )
-from lint.compilecache import compile_regex
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -56,28 +56,28 @@ if TYPE_CHECKING:
     from lint.sources.commits import Resolver
 
 _I = re.IGNORECASE | re.ASCII
-_FIXES = compile_regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
-_FIXES_SPACED = compile_regex(r"^fixes:? [0-9a-f]{5,40} \(", _I)
-_NOT_A_REFERENCE = compile_regex(r"^\s*(?:Link|Patchwork|http|https|BugLink|base-commit):", _I)
-_REVERT_LINE = compile_regex(r"^This reverts commit [0-9a-f]{7,40}", re.ASCII)
-_COMMIT_WORD = compile_regex(r"\bcommit\s+[0-9a-f]{5,}\b", _I)
-_COMMIT_AT_END = compile_regex(r"\bcommit\s*$", _I)
-_HASH_NEXT_LINE = compile_regex(r"^\s*[0-9a-f]{5,}\b", _I)
-_BARE_HASH = compile_regex(r"(?:\s|^)[0-9a-f]{12,40}(?:[\s\"'(\[]|$)", _I)
-_BRACKETED_HASH = compile_regex(r"[<\[][0-9a-f]{12,40}[>\]]", _I)
-_FIXES_HASH = compile_regex(r"\bfixes:\s*[0-9a-f]{12,40}", _I)
-_COMMIT_OR_END = compile_regex(r"\bcommit\s+[0-9a-f]{5,}|\bcommit\s*$", _I)
-_COMMIT_THEN_PAREN = compile_regex(r"\bcommit\s+[0-9a-f]{5,}\s*(?=\()", _I)
-_COMMIT_HASH = compile_regex(r"\b(c)ommit\s+([0-9a-f]{5,})\b", _I)
-_COMMIT_LONG_ENOUGH = compile_regex(r"\bcommit\s+[0-9a-f]{12,40}", _I)
-_COMMIT_TOO_LONG = compile_regex(r"\bcommit\s+[0-9a-f]{41,}", _I)
-_COMMIT_ONE_SPACE = compile_regex(r"\bcommit [0-9a-f]", _I)
-_COMMIT_LOWER_CASE = compile_regex(r"\b[Cc]ommit\s+[0-9a-f]{5,40}[^A-F]", re.ASCII)
-_ANY_HASH = compile_regex(r"\b([0-9a-f]{12,40})\b", _I)
-_UNKNOWN_CANDIDATE = compile_regex(r"(^fixes:|\bcommit)\s+([0-9a-f]{6,40})\b", _I)
-_NEEDS_FIXES = compile_regex(r"((?:(?:BUG: K.|UB)SAN: |Call Trace:|stable@|syzkaller))")
+_FIXES = lazy_regex(r"^\s*(fixes:?)\s*(?:commit\s*)?([0-9a-f]{5,40})", _I)
+_FIXES_SPACED = lazy_regex(r"^fixes:? [0-9a-f]{5,40} \(", _I)
+_NOT_A_REFERENCE = lazy_regex(r"^\s*(?:Link|Patchwork|http|https|BugLink|base-commit):", _I)
+_REVERT_LINE = lazy_regex(r"^This reverts commit [0-9a-f]{7,40}", re.ASCII)
+_COMMIT_WORD = lazy_regex(r"\bcommit\s+[0-9a-f]{5,}\b", _I)
+_COMMIT_AT_END = lazy_regex(r"\bcommit\s*$", _I)
+_HASH_NEXT_LINE = lazy_regex(r"^\s*[0-9a-f]{5,}\b", _I)
+_BARE_HASH = lazy_regex(r"(?:\s|^)[0-9a-f]{12,40}(?:[\s\"'(\[]|$)", _I)
+_BRACKETED_HASH = lazy_regex(r"[<\[][0-9a-f]{12,40}[>\]]", _I)
+_FIXES_HASH = lazy_regex(r"\bfixes:\s*[0-9a-f]{12,40}", _I)
+_COMMIT_OR_END = lazy_regex(r"\bcommit\s+[0-9a-f]{5,}|\bcommit\s*$", _I)
+_COMMIT_THEN_PAREN = lazy_regex(r"\bcommit\s+[0-9a-f]{5,}\s*(?=\()", _I)
+_COMMIT_HASH = lazy_regex(r"\b(c)ommit\s+([0-9a-f]{5,})\b", _I)
+_COMMIT_LONG_ENOUGH = lazy_regex(r"\bcommit\s+[0-9a-f]{12,40}", _I)
+_COMMIT_TOO_LONG = lazy_regex(r"\bcommit\s+[0-9a-f]{41,}", _I)
+_COMMIT_ONE_SPACE = lazy_regex(r"\bcommit [0-9a-f]", _I)
+_COMMIT_LOWER_CASE = lazy_regex(r"\b[Cc]ommit\s+[0-9a-f]{5,40}[^A-F]", re.ASCII)
+_ANY_HASH = lazy_regex(r"\b([0-9a-f]{12,40})\b", _I)
+_UNKNOWN_CANDIDATE = lazy_regex(r"(^fixes:|\bcommit)\s+([0-9a-f]{6,40})\b", _I)
+_NEEDS_FIXES = lazy_regex(r"((?:(?:BUG: K.|UB)SAN: |Call Trace:|stable@|syzkaller))")
 _NEEDS_FIXES_HINTS = ("SAN: ", "Call Trace:", "stable@", "syzkaller")
-_THIS_REVERTS = compile_regex(r"^This reverts commit")
+_THIS_REVERTS = lazy_regex(r"^This reverts commit")
 
 
 @record

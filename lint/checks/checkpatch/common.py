@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.mail.model import TextLine
 from lint.patch.model import Memo, Patch
 from lint.record import record
 
-_SIGN_OFF = compile_regex(r"\s*signed-off-by:", re.IGNORECASE)
+_SIGN_OFF = lazy_regex(r"\s*signed-off-by:", re.IGNORECASE)
 _SIGN_OFF_FIRST = frozenset("sS \t\f\v")
 
 # The views of a patch about fifteen checks share, each computed once per patch.
@@ -57,7 +57,7 @@ def commit_log_text(patch: Patch) -> str:
 
 # Pasted kernel output: checkpatch stops judging line length and commit ids from such a
 # line up to the next blank one (logs are quoted verbatim so they can be searched for).
-_STACK_DUMP_START = compile_regex(
+_STACK_DUMP_START = lazy_regex(
     r"^\s*(?:WARNING:|BUG:)"
     r"|^\s*\[\s*\d+\.\d{6,6}\s*\]"
     r"|^\s*\[<[0-9a-fA-F]{8,}>\]"
@@ -124,18 +124,18 @@ def balanced_parens(text: str, start: int) -> int:
 
 # --- e-mail addresses, as checkpatch's parse_email/format_email ---------------------------
 
-_ANGLE_FORM = compile_regex(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE_ANGLE = compile_regex(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
-_BARE = compile_regex(r"(\S+@\S+)(.*)$", re.DOTALL)
-_QUOTED = compile_regex(r'"(.+)"')
-_MUST_QUOTE = compile_regex(r"[^\w \-]", re.ASCII)
-_UNESCAPED_QUOTE = compile_regex(r'(?<!\\)"')
-_EDGE_QUOTES = compile_regex(r'^"|"$')
-_EDGE_ANGLES = compile_regex(r"^<|>$")
-_WHOLE_ANGLED = compile_regex(r"<[^>]+>")
-_TRAILING_JUNK = compile_regex(r'[.,"]+$')
+_ANGLE_FORM = lazy_regex(r"^(.*)<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE_ANGLE = lazy_regex(r"^\s*<(\S+@\S+)>(.*)$", re.DOTALL)
+_BARE = lazy_regex(r"(\S+@\S+)(.*)$", re.DOTALL)
+_QUOTED = lazy_regex(r'"(.+)"')
+_MUST_QUOTE = lazy_regex(r"[^\w \-]", re.ASCII)
+_UNESCAPED_QUOTE = lazy_regex(r'(?<!\\)"')
+_EDGE_QUOTES = lazy_regex(r'^"|"$')
+_EDGE_ANGLES = lazy_regex(r"^<|>$")
+_WHOLE_ANGLED = lazy_regex(r"<[^>]+>")
+_TRAILING_JUNK = lazy_regex(r'[.,"]+$')
 # "Plain Name <addr@host>": by far the most common form, parsed without the general path.
-_PLAIN = compile_regex(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
+_PLAIN = lazy_regex(r"([\w \-]*)<([^\s<>]+@[^\s<>]+)>", re.ASCII)
 
 
 @record

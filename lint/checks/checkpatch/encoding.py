@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -33,13 +33,13 @@ if TYPE_CHECKING:
 
 # What checkpatch's $UTF8 pattern rejects, once the text is decoded: control characters
 # (tab and CR are allowed), DEL, and U+FFFD, which stands for bytes that were not UTF-8.
-_NOT_UTF8 = compile_regex("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
+_NOT_UTF8 = lazy_regex("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ufffd]")
 # The control characters of _NOT_UTF8, as bytes to delete: encoding a diff and
 # deleting them is twice as fast as any regex scan of the text for them.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_QUOTED_CHARSET = compile_regex(r'charset="(.+)"', re.IGNORECASE)
+_QUOTED_CHARSET = lazy_regex(r'charset="(.+)"', re.IGNORECASE)
 # checkpatch's $NON_ASCII_UTF8: a well-formed multi-byte UTF-8 sequence.
-_NON_ASCII_UTF8 = compile_regex(
+_NON_ASCII_UTF8 = lazy_regex(
     rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
     rb"|\xED[\x80-\x9F][\x80-\xBF]|\xF0[\x90-\xBF][\x80-\xBF]{2}|[\xF1-\xF3][\x80-\xBF]{3}"
     rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}"

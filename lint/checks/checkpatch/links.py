@@ -31,8 +31,8 @@ from lint.checks.checkpatch.common import (
     commit_log_text,
     part_of,
 )
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -44,10 +44,10 @@ if TYPE_CHECKING:
     from lint.rulebook.conditions import Trigger
 
 _LINK_TAGS = ("Link:", "Closes:")
-_TAG_THEN_URL = compile_regex(r"^\s*(\w+:)\s*http", re.ASCII)
-_TAG_THEN_VALUE = compile_regex(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
-_VERSION_TAG = compile_regex(r"^v(?:ersion)?\d+", re.IGNORECASE)
-_OBSOLETE_ARCHIVE = compile_regex(
+_TAG_THEN_URL = lazy_regex(r"^\s*(\w+:)\s*http", re.ASCII)
+_TAG_THEN_VALUE = lazy_regex(r"^\s*(\w+:)\s*(\S+)", re.ASCII)
+_VERSION_TAG = lazy_regex(r"^v(?:ersion)?\d+", re.IGNORECASE)
+_OBSOLETE_ARCHIVE = lazy_regex(
     r"http.*\b(?i:freedesktop\.org/archives/dri-devel|lists\.infradead\.org|lkml\.org"
     r"|mail-archive\.com|mailman\.alsa-project\.org/pipermail|marc\.info"
     r"|ozlabs\.org/pipermail|spinics\.net)"

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import after_headers_text, commit_log, commit_log_text, part_of
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -38,12 +38,12 @@ if TYPE_CHECKING:
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
 
-_DIFF_COMMAND = compile_regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
-_DIFF_HEADER = compile_regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
-_HUNK_HEADER = compile_regex(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
-_CHANGE_ID = compile_regex(r"^\s*change-id:", re.IGNORECASE)
-_TOOL_SUBJECT = compile_regex(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
-_PLACEHOLDER = compile_regex(r"(?:SUBJECT|BLURB) HERE")
+_DIFF_COMMAND = lazy_regex(r"^\s+diff\b.*a/([\w/]+)", re.ASCII)
+_DIFF_HEADER = lazy_regex(r"^\s*(?:---\s+a/|\+\+\+\s+b/)")
+_HUNK_HEADER = lazy_regex(r"^\s*@@ -\d+,\d+ \+\d+,\d+ @@", re.ASCII)
+_CHANGE_ID = lazy_regex(r"^\s*change-id:", re.IGNORECASE)
+_TOOL_SUBJECT = lazy_regex(r"\b(?:checkpatch|sparse|smatch)\b[^:]", re.IGNORECASE | re.ASCII)
+_PLACEHOLDER = lazy_regex(r"(?:SUBJECT|BLURB) HERE")
 
 
 @record

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, commit_log_text, part_of
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -33,16 +33,16 @@ if TYPE_CHECKING:
 
 
 _WORD = r"\b[A-Z]?[a-z]{2,}\b"
-_PAIR = compile_regex(rf"\b({_WORD}) (?=({_WORD}))", re.ASCII)
+_PAIR = lazy_regex(rf"\b({_WORD}) (?=({_WORD}))", re.ASCII)
 # A cheap superset of _PAIR with equal words, for one search over a whole diff.
-_ANY_PAIR = compile_regex(r"\b([a-z]{2,}) \1\b", re.IGNORECASE | re.ASCII)
+_ANY_PAIR = lazy_regex(r"\b([a-z]{2,}) \1\b", re.IGNORECASE | re.ASCII)
 # A comment line ending in a word, followed by an added " * word" line.
-_COMMENT_CONTINUES = compile_regex(r"([A-Z]?[a-z]{2,})[ \t]*\n\+\s*\*\s*\1 ", re.ASCII)
-_LAST_WORD = compile_regex(rf"({_WORD})\s*$", re.ASCII)
-_COMMENT_EDGE = compile_regex(r"/\*|\*/")
-_STAR_LINE = compile_regex(r"^.\s*(?:\*\*+| \*)(?:\s|$)")
-_FILE_MODE = compile_regex(r"[bcCdDlMnpPs?-][rwxsStT-]{9}")
-_HEX_WORD = compile_regex(r"\b[0-9a-f]{2,}\b", re.IGNORECASE | re.ASCII)
+_COMMENT_CONTINUES = lazy_regex(r"([A-Z]?[a-z]{2,})[ \t]*\n\+\s*\*\s*\1 ", re.ASCII)
+_LAST_WORD = lazy_regex(rf"({_WORD})\s*$", re.ASCII)
+_COMMENT_EDGE = lazy_regex(r"/\*|\*/")
+_STAR_LINE = lazy_regex(r"^.\s*(?:\*\*+| \*)(?:\s|$)")
+_FILE_MODE = lazy_regex(r"[bcCdDlMnpPs?-][rwxsStT-]{9}")
+_HEX_WORD = lazy_regex(r"\b[0-9a-f]{2,}\b", re.IGNORECASE | re.ASCII)
 _ALLOWED_HEX = frozenset({"add", "added", "bad", "be"})
 _AFTER = " \t.,;?!"
 

@@ -38,8 +38,8 @@ from lint.checks.checkpatch.common import (
     parse_email,
     part_of,
 )
-from lint.compilecache import compile_regex
 from lint.diagnostic import Severity
+from lint.lazyregex import lazy_regex
 from lint.patch.model import Memo
 from lint.record import record, replace
 
@@ -57,8 +57,8 @@ _SIGNATURE_TAGS = (
     r"Signed-off-by:|Co-developed-by:|Acked-by:|Tested-by:|Reviewed-by:|Reported-by:"
     r"|Suggested-by:|Assisted-by:|To:|Cc:"
 )
-_KNOWN_TAG = compile_regex(_SIGNATURE_TAGS, re.IGNORECASE)
-_TAG_LINE = compile_regex(
+_KNOWN_TAG = lazy_regex(_SIGNATURE_TAGS, re.IGNORECASE)
+_TAG_LINE = lazy_regex(
     rf"^(\s*)([a-z0-9_-]+by:|{_SIGNATURE_TAGS})(\s*)(.*)", re.IGNORECASE | re.ASCII
 )
 _STANDARD_TAGS = (
@@ -70,13 +70,13 @@ _STANDARD_TAGS = (
     "Reported-by:",
     "Suggested-by:",
 )
-_STABLE = compile_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
-_NAME_COMMENT = compile_regex(r"\([^)]+\)")
-_NEXT_SIGN_OFF = compile_regex(r"signed-off-by:\s*(.*)", re.IGNORECASE)
-_NEXT_CLOSES = compile_regex(r"closes:", re.IGNORECASE)
+_STABLE = lazy_regex(r"stable@(?:vger\.)?kernel\.org", re.IGNORECASE)
+_NAME_COMMENT = lazy_regex(r"\([^)]+\)")
+_NEXT_SIGN_OFF = lazy_regex(r"signed-off-by:\s*(.*)", re.IGNORECASE)
+_NEXT_CLOSES = lazy_regex(r"closes:", re.IGNORECASE)
 # "Name <addr@host>" with no character checkpatch would quote, re-format or strip.
-_PLAIN = compile_regex(r"[\w\-]+(?: [\w\-]+)* <[^\s<>()]+@[^\s<>()]+>", re.ASCII)
-_PLAIN_TAIL = compile_regex(r"[^.,\"]>$")
+_PLAIN = lazy_regex(r"[\w\-]+(?: [\w\-]+)* <[^\s<>()]+@[^\s<>()]+>", re.ASCII)
+_PLAIN_TAIL = lazy_regex(r"[^.,\"]>$")
 # The text a tag line must hold to give each narrower type a finding.
 _AUTHOR: Memo[str] = Memo("checkpatch author")
 _NEEDLES = {"BAD_STABLE_ADDRESS_STYLE": "stable@", "BAD_REPORTED_BY_LINK": "reported"}

@@ -29,8 +29,8 @@ from collections.abc import Iterator, Mapping
 from lint.checks.api import CheckKind, Finding
 from lint.checks.checkpatch.common import commit_log, part_of
 from lint.checks.checkpatch.dictionary import Dictionary, choose_dictionary, phrase_index
-from lint.compilecache import compile_regex
 from lint.diagnostic import Part
+from lint.lazyregex import lazy_regex
 from lint.record import record
 
 TYPE_CHECKING = False
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 
 # checkpatch's word boundary: anything but [\w\-'`] (ASCII \w: its input is bytes).
-_WORD = compile_regex(r"[\w\-'`]+", re.ASCII)
-_ADDED_LINE = compile_regex(r"^\+.*", re.MULTILINE)
+_WORD = lazy_regex(r"[\w\-'`]+", re.ASCII)
+_ADDED_LINE = lazy_regex(r"^\+.*", re.MULTILINE)
 # ASCII-only lower case: str.lower() may change the length of non-ASCII text.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
