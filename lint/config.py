@@ -74,7 +74,7 @@ def read_toml(path: StrPath) -> dict[str, Any]:
 
     The error names the file, and for syntax errors the line and column.
     """
-    from lint.tomlcache import cached_table, read_bytes, store_table
+    from lint.cache import cached_table, read_bytes, store_table
 
     path = os.fspath(path)
     try:

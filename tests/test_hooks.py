@@ -249,7 +249,6 @@ HEAVY_FOR_A_HOOK = (
     "jinja2",
     "markdown_it",
     "pathlib",
-    "pickle",
     "subprocess",
     "tempfile",
     "tomllib",

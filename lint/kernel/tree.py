@@ -349,7 +349,9 @@ def _save_cache(path: Path, scan: TreeScan) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/patchlens`` (or ``~/.cache/patchlens``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "patchlens"
+def default_cache_dir() -> Path | None:
+    """The cache folder of :mod:`lint.cache`, ``None`` when caching is off or unsafe."""
+    from lint.cache import cache_dir
+
+    folder = cache_dir()
+    return Path(folder) if folder is not None else None

@@ -6,7 +6,7 @@ them: the others sit behind a substring pre-test that rules the patch out.
 Compiling all of them at load cost a hook more than linting did. A
 :class:`Regex` is checked when its rule file is first loaded
 (:meth:`Regex.checked`), stored in the compiled-rulebook cache as its source
-text (:mod:`lint.rulecache`), and compiled on first use.
+text (:mod:`lint.cache`), and compiled on first use.
 """
 
 from __future__ import annotations

@@ -180,24 +180,25 @@ class Ruleset:
 def load_ruleset(config: Config) -> Ruleset:
     """Load the packaged rules and ``config.rule_dirs``, then apply the config's choices.
 
-    The loaded rulebook is cached between runs (:mod:`lint.rulecache`): a run whose
+    The loaded rulebook is cached between runs (:mod:`lint.cache`): a run whose
     rule files, data files and code are unchanged skips reading and checking them.
     """
-    from lint import rulecache
+    from lint import cache
 
     packaged = resource_dir("rules")
     folders = (packaged, *config.rule_dirs)
     rule_files = [path for folder in folders for path in _toml_files(folder)]
     data_files = _toml_files(os.path.join(packaged, "data"))
     try:
-        key = rulecache.fingerprint(rule_files, data_files)
+        key = cache.rulebook_key(rule_files, data_files)
     except OSError:  # a file that cannot be read is reported by the loader
         key = b""
-    ruleset = rulecache.load(folders, key) if key else None
+    cached = cache.load_rulebook(folders, key) if key else None
+    ruleset = cached if isinstance(cached, Ruleset) else None
     if ruleset is None:
         ruleset = _load_files(rule_files, packaged)
         if key:
-            rulecache.store(folders, key, ruleset)
+            cache.store_rulebook(folders, key, ruleset)
     return _configure(replace(ruleset, profile=config.profile), config)
 
 
