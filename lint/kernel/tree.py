@@ -254,17 +254,14 @@ class _Files:
         if self.root is not None:
             for path in self.paths:
                 data = (self.root / path).read_bytes()
-                blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
-                yield path, data.decode("utf-8", errors="replace"), blob.hexdigest()
+                digest = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
+                yield path, data.decode("utf-8", errors="replace"), digest.hexdigest()
             return
-        import git  # GitPython, imported here: only --tree-ref pays for it
+        from lint.sources.git import read_commit_files  # only --tree-ref pays for GitPython
 
         assert self.repo_path is not None
-        repo = git.Repo(self.repo_path)
-        tree = repo.commit(self.ref).tree
-        for path in self.paths:
-            item = tree[path]
-            yield path, item.data_stream.read().decode("utf-8", errors="replace"), item.hexsha
+        for path, data, blob in read_commit_files(self.repo_path, self.ref, self.paths):
+            yield path, data.decode("utf-8", errors="replace"), blob
 
 
 def _wanted(facts: KernelFacts, path: str) -> bool:
@@ -294,23 +291,12 @@ def _disk_files(facts: KernelFacts, tree: Path) -> _Files:
 
 
 def _git_files(facts: KernelFacts, tree: Path, ref: str) -> _Files:
-    import git  # GitPython, imported here: only --tree-ref pays for it
+    from lint.sources.git import commit_files  # only --tree-ref pays for GitPython
 
-    try:
-        repo = git.Repo(tree)
-        commit = repo.commit(ref)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise InputError(str(tree), "--tree-ref: not a git repository") from None
-    except (git.BadName, ValueError):
-        raise InputError(str(tree), f"--tree-ref: '{ref}' does not name a commit") from None
-    paths = tuple(
-        path
-        for item in commit.tree.traverse()
-        if isinstance(item, git.Blob) and _wanted(facts, path := str(item.path))
-    )
+    sha, paths = commit_files(tree, ref, lambda path: _wanted(facts, path), "--tree-ref")
     if not paths:
         raise InputError(str(tree), f"--tree-ref: no C sources under {ref}")
-    return _Files(commit.hexsha, paths, repo_path=tree, ref=commit.hexsha)
+    return _Files(sha, paths, repo_path=tree, ref=sha)
 
 
 def _load_cache(path: Path, revision: str) -> TreeScan | None:

@@ -1,8 +1,9 @@
 """Commits of a git repository as the mails ``git format-patch`` would send.
 
-This is the only module that uses GitPython, and it imports it inside the
-functions: ``import lint.sources.inputs`` stays cheap for a git hook that only
-reads a mail file.
+With :mod:`lint.sources.commits` the only module that uses GitPython, and it
+imports it inside the functions: ``import lint.sources.inputs`` stays cheap for a
+git hook that only reads a mail file. It also reads the files of one commit for
+``--tree-ref`` (:mod:`lint.kernel.tree`).
 
 A whole range is rendered by ONE ``git format-patch --stdout`` process whose
 output is split as it streams, so a 10,000-commit range costs one process
@@ -13,7 +14,7 @@ read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -239,3 +240,43 @@ def _subject(data: bytes) -> str:
     except (HeaderParseError, LookupError, UnicodeDecodeError):
         subject = raw
     return _PATCH_TAG.sub("", subject)
+
+
+# --- files of one commit (a kernel tree at --tree-ref) ---------------------------------
+
+
+def commit_files(
+    repo_dir: Path, ref: str, wanted: Callable[[str], bool], option: str
+) -> tuple[str, tuple[str, ...]]:
+    """The full id of ``ref`` in ``repo_dir`` and the paths of its tree that ``wanted`` keeps.
+
+    A folder that is not a repository, or a ``ref`` that names no commit, is an
+    :class:`InputError` at ``repo_dir`` naming the command-line ``option``.
+    """
+    import git
+
+    try:
+        repo = git.Repo(repo_dir)
+        commit = repo.commit(ref)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise InputError(str(repo_dir), f"{option}: not a git repository") from None
+    except (git.BadName, ValueError):
+        raise InputError(str(repo_dir), f"{option}: '{ref}' does not name a commit") from None
+    paths = tuple(
+        path
+        for item in commit.tree.traverse()
+        if isinstance(item, git.Blob) and wanted(path := str(item.path))
+    )
+    return commit.hexsha, paths
+
+
+def read_commit_files(
+    repo_dir: Path, commit: str, paths: Sequence[str]
+) -> Iterator[tuple[str, bytes, str]]:
+    """Each of ``paths`` in ``commit`` of ``repo_dir``: its path, bytes and blob id."""
+    import git
+
+    tree = git.Repo(repo_dir).commit(commit).tree
+    for path in paths:
+        item = tree[path]
+        yield path, item.data_stream.read(), item.hexsha
