@@ -93,14 +93,14 @@ THREAD_TYPES = "review-followup,subject-format,signed-off-by,cr-pinning-backgrou
 @pytest.mark.parametrize(
     ("form", "types", "verbose"),
     [
-        ("json", "review-followup", False),  # the thread findings land on clean entries
-        ("json", THREAD_TYPES, False),  # ...and beside findings of the same line
-        ("sarif", "review-followup", False),  # on mails with no results: they come last
-        ("sarif", "review-followup", True),  # --verbose keeps clean mails in their place
+        ("json", "review-followup", False),  # the thread findings of clean mails
+        ("json", THREAD_TYPES, False),  # ...and of mails with findings of their own
+        ("sarif", "review-followup", False),
+        ("sarif", "review-followup", True),
         ("sarif", THREAD_TYPES, False),
     ],
 )
-def test_spooled_documents_are_those_of_the_merged_reports(
+def test_spooled_documents_are_those_of_the_reports_in_order(
     form: str,
     types: str,
     verbose: bool,
@@ -108,16 +108,17 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """--format json and sarif spool an entry per patch and complete those thread findings
-    land on; the document must be the one rendered from the merged reports at once."""
+    """--format json and sarif are written as the run goes, the thread findings after the
+    stream as a second report of their mails: the document must be the one the reporter
+    makes of the same reports at once, and well-formed."""
     import json
 
     from lint import __version__
-    from lint.checks.api import CheckContext
+    from lint.checks.api import CheckContext, Scope
     from lint.config import Config
     from lint.engine.pipeline import DecodeOptions
     from lint.engine.runner import LintJob, lint_mails
-    from lint.engine.threads import ThreadPass
+    from lint.engine.threads import ThreadPass, new_report
     from lint.record import replace
     from lint.report import Summary, sarif
     from lint.report import json as json_report
@@ -128,8 +129,7 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     from thread_scaling import THREAD, distinct_threads
 
     # v2 without its CR pinning heading: an error (cr-pinning-background) on the line of
-    # v2's thread findings, warnings, so a completed entry must order them by severity;
-    # and without its Signed-off-by: an error further down, which must stay last.
+    # v2's thread findings; and without its Signed-off-by: an error further down.
     thread = THREAD.read_bytes().replace(b"\n== CR Pinning Background ==\n", b"\n== Pinning ==\n")
     v2_sign_off = thread.rindex(b"Signed-off-by:")
     thread = thread[:v2_sign_off] + thread[thread.index(b"\n", v2_sign_off) + 1 :]
@@ -147,15 +147,25 @@ def test_spooled_documents_are_those_of_the_merged_reports(
     for seq, report in enumerate(lint_mails(open_input(str(mbox)), job)):
         thread_pass.take(report, seq)
         reports.append(replace(report, thread_summary=None))
-    if form == "json":
-        merged = thread_pass.merge(reports)
-        expected = json_report.render(merged, Summary.of(merged, len(reports)))
+    found_later = [
+        replace(new_report(summary), diagnostics=tuple(found), found_by=Scope.THREAD)
+        for summary, found in thread_pass.by_mail().values()
+    ]
+    everything = [*reports, *found_later]
+    if form == "json":  # the totals count each mail once, its thread findings included
+        severities = [d.severity.label for r in everything for d in r.diagnostics]
+        summary = Summary(
+            messages=len(reports),
+            with_findings=len({(r.origin, r.index) for r in everything if r.diagnostics}),
+            errors=severities.count("error"),
+            warnings=severities.count("warning"),
+            notes=severities.count("note"),
+        )
+        expected = json_report.render(everything, summary)
         indent = 2
     else:
-        merged = thread_pass.merge([r for r in reports if r.diagnostics or verbose])
-        expected = sarif.render(merged, ruleset, Path.cwd(), __version__)
+        expected = sarif.render(everything, ruleset, Path.cwd(), __version__)
         indent = 1
-
-    assert sum(1 for r in merged if any(d.rule == "review-followup" for d in r.diagnostics)) == 3
+    assert sum(any(d.rule == "review-followup" for d in r.diagnostics) for r in found_later) == 3
     assert streamed == expected
     assert streamed == json.dumps(json.loads(streamed), indent=indent, ensure_ascii=False) + "\n"

@@ -117,7 +117,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     progress.finish()
     if thread_pass is not None:
         sink.add_thread_findings(thread_pass)
-    text = sink.render(ruleset)
+    text = sink.render()
     emit(text, args.output)
     return EXIT_FINDINGS if sink.worst >= int(fail_on) else EXIT_CLEAN
 

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from lint.checks.api import CheckContext
+from lint.checks.api import CheckContext, Scope
 from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import run
@@ -44,6 +44,9 @@ class PatchReport:
     thread_summary: MessageSummary | None = None
     """What the thread rules need of this mail, when it may belong to a thread and the
     job asked for it: made while the mail is decoded anyway, so it is decoded once."""
+    found_by: Scope = Scope.PATCH
+    """Which pass found :attr:`diagnostics`: the per-patch rules, or (after the stream,
+    in a second report of the same mail) the thread rules."""
 
 
 @record

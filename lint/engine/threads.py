@@ -8,7 +8,7 @@ matter to a thread rule: replies, re-rolls (``vN`` with N >= 2) and anything
 threaded by In-Reply-To/References (:mod:`lint.thread.candidates`), while it
 decodes the mail anyway. :class:`ThreadPass` collects them with :meth:`take`;
 after the run, :meth:`diagnostics` groups them into threads and runs the
-thread rules, and :meth:`merge` folds the findings into the reports.
+thread rules, and :meth:`by_mail` gives the findings of each mail they are on.
 
 In a list archive every mail is threaded, so the pass must not hold every
 summary: it groups them as they come (:class:`~lint.thread.threads.ThreadIndex`, a
@@ -136,16 +136,6 @@ class ThreadPass:
             key = (summary.origin, summary.index)
             found.setdefault(key, (summary, []))[1].append(diag)
         return found
-
-    def merge(self, reports: Sequence[PatchReport]) -> list[PatchReport]:
-        """``reports`` with the thread findings added to (or as) the reports of their mails."""
-        merged = {(r.origin, r.index): r for r in reports}
-        for key, (summary, diagnostics) in self.by_mail().items():
-            report = merged.get(key) or new_report(summary)
-            both = sorted((*report.diagnostics, *diagnostics), key=lambda d: d.sort_key)
-            merged[key] = replace(report, diagnostics=tuple(both))
-        # Reports given keep their order; a mail that had no report yet follows them.
-        return list(merged.values())
 
 
 def run_thread(

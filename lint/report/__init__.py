@@ -1,4 +1,12 @@
-"""Reporters: each turns lint results into one string; only cli.py prints it."""
+"""Reporters: each turns lint results into strings; only the front doors print them.
+
+Every format is a :class:`Reporter`: ``head()``, then ``patch(report)`` for each mail
+in input order, then ``tail(summary)``, each returning the text it adds. A run's
+thread findings arrive after the stream, as a second ``patch()`` of the mails they
+are on (``PatchReport.found_by`` says so): no format goes back into what it wrote.
+:func:`render` is the whole document at once; :class:`lint.cli.output.ReportSink`
+feeds a reporter as the run goes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,22 @@ from collections.abc import Iterable
 from lint.diagnostic import Severity
 from lint.engine.runner import PatchReport
 from lint.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Reporter(Protocol):
+        """One output format, fed a run piece by piece (see the module docstring)."""
+
+        def head(self) -> str:
+            """What comes before the first patch."""
+
+        def patch(self, report: PatchReport) -> str:
+            """What one mail's report adds (``""`` for nothing)."""
+
+        def tail(self, summary: Summary) -> str:
+            """What closes the document, once the run's totals are known."""
 
 # Documents (JSON, SARIF) are written in pieces, so that a long run can spool them: the
 # head up to the "[" of their one long array, the elements, each after its separator,
@@ -24,11 +48,6 @@ def array_element(value: object, indent: int, depth: int) -> str:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     margin = " " * (indent * depth)
     return "\n".join(margin + line for line in text.split("\n"))
-
-
-def join_elements(elements: Iterable[str]) -> str:
-    """``elements``, each after its separator (see :data:`ARRAY_SEPARATORS`)."""
-    return "".join(ARRAY_SEPARATORS[n > 0] + element for n, element in enumerate(elements))
 
 
 @record
@@ -72,3 +91,8 @@ class Summary:
             f"{head}, {self.with_findings} with findings: {count(self.errors, 'error')}, "
             f"{count(self.warnings, 'warning')}, {count(self.notes, 'note')}"
         )
+
+
+def render(reporter: Reporter, reports: Iterable[PatchReport], summary: Summary) -> str:
+    """The whole document ``reporter`` makes of ``reports``."""
+    return reporter.head() + "".join(map(reporter.patch, reports)) + reporter.tail(summary)

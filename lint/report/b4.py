@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 from lint.diagnostic import Diagnostic, Severity
 from lint.engine.runner import PatchReport
+from lint.record import replace
+from lint.report import Summary
 
 TOOL = "patchlens"
 _LEVEL = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTE: "CHECK"}
@@ -36,13 +38,25 @@ def render_line(diag: Diagnostic, checkpatch_names: bool = True) -> str:
     return f"-:{diag.location.line}: {_LEVEL[diag.severity]}:{kind}: {message}"
 
 
+class LineReporter:
+    """The line protocol: one line per finding, and nothing at all for clean patches."""
+
+    def __init__(self, checkpatch_names: bool = True) -> None:
+        self._names = checkpatch_names
+
+    def head(self) -> str:
+        return ""
+
+    def patch(self, report: PatchReport) -> str:
+        return "".join(render_line(diag, self._names) + "\n" for diag in report.diagnostics)
+
+    def tail(self, summary: Summary) -> str:
+        return ""
+
+
 def render(reports: Sequence[PatchReport], checkpatch_names: bool = True) -> str:
     """The line protocol: one line per finding, and nothing at all for clean patches."""
-    return "".join(
-        render_line(diag, checkpatch_names) + "\n"
-        for report in reports
-        for diag in report.diagnostics
-    )
+    return "".join(map(LineReporter(checkpatch_names).patch, reports))
 
 
 def _plural(count: int, word: str) -> str:
@@ -79,8 +93,39 @@ def check_result(report: PatchReport, name_patch: bool = False) -> dict[str, str
     }
 
 
+class JsonReporter:
+    """The JSON protocol: one result per patch with findings, ``[]`` when all are clean.
+
+    b4 runs it on one patch (or one series) at a time: the reporter keeps the reports
+    with findings, a mail's thread findings joining its own, and writes the array at
+    the end, when it knows whether to name each patch.
+    """
+
+    def __init__(self) -> None:
+        self._flagged: dict[tuple[str, int], PatchReport] = {}
+
+    def head(self) -> str:
+        return ""
+
+    def patch(self, report: PatchReport) -> str:
+        if report.diagnostics:
+            key = (report.origin, report.index)
+            known = self._flagged.get(key)
+            if known is not None:
+                both = sorted((*known.diagnostics, *report.diagnostics), key=lambda d: d.sort_key)
+                report = replace(known, diagnostics=tuple(both))
+            self._flagged[key] = report
+        return ""
+
+    def tail(self, summary: Summary) -> str:
+        flagged = list(self._flagged.values())
+        results = [check_result(report, name_patch=len(flagged) > 1) for report in flagged]
+        return json.dumps(results, indent=1) + "\n"
+
+
 def render_json(reports: Sequence[PatchReport]) -> str:
-    """The JSON protocol: one result per patch with findings, ``[]`` when all are clean."""
-    flagged = [report for report in reports if report.diagnostics]
-    results = [check_result(report, name_patch=len(flagged) > 1) for report in flagged]
-    return json.dumps(results, indent=1) + "\n"
+    """The JSON protocol for ``reports`` (see :class:`JsonReporter`)."""
+    reporter = JsonReporter()
+    for report in reports:
+        reporter.patch(report)
+    return reporter.tail(Summary.of(reports, len(reports)))

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from lint.diagnostic import Diagnostic, Severity
 from lint.engine.runner import PatchReport
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lint.report import Summary
+
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
@@ -34,8 +38,19 @@ def render_diagnostic(diag: Diagnostic) -> str:
     return f"::{_COMMAND[diag.severity]} {','.join(properties)}::{escape_data(diag.message)}"
 
 
+class GitHubReporter:
+    """Every finding as an annotation, in input order."""
+
+    def head(self) -> str:
+        return ""
+
+    def patch(self, report: PatchReport) -> str:
+        return "".join(render_diagnostic(diag) + "\n" for diag in report.diagnostics)
+
+    def tail(self, summary: Summary) -> str:
+        return ""
+
+
 def render(reports: Sequence[PatchReport]) -> str:
     """Every finding as an annotation, in input order."""
-    return "".join(
-        render_diagnostic(diag) + "\n" for report in reports for diag in report.diagnostics
-    )
+    return "".join(map(GitHubReporter().patch, reports))

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from lint import __version__
 from lint.diagnostic import Diagnostic
 from lint.engine.runner import PatchReport
-from lint.report import Summary, array_element, join_elements
+from lint.report import ARRAY_SEPARATORS, Summary, array_element
+from lint.report import render as render_report
 
-SCHEMA = "patchlens/lint-report/1"
+SCHEMA = "patchlens/lint-report/2"
 
 
 def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object]:
@@ -39,37 +40,53 @@ def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object
     return record
 
 
-def render(reports: Sequence[PatchReport], summary: Summary) -> str:
-    """The whole run as one JSON document."""
-    entries = join_elements(render_entry(report) for report in reports)
-    return render_head(summary) + entries + render_tail(bool(reports))
+class JsonReporter:
+    """The document, written as the run goes: an entry of ``patches`` per report, in the
+    order given (a mail's thread findings in a later entry of their own), the summary last.
+    """
+
+    def __init__(self) -> None:
+        self._entries = 0
+
+    def head(self) -> str:
+        """The document up to the ``[`` of its ``patches`` array."""
+        text = json.dumps(_document(None), indent=2, ensure_ascii=False)
+        return text[: text.index('"patches": [') + len('"patches": [')]
+
+    def patch(self, report: PatchReport) -> str:
+        """One element of the ``patches`` array, after its separator."""
+        separator = ARRAY_SEPARATORS[self._entries > 0]
+        self._entries += 1
+        return separator + render_entry(report)
+
+    def tail(self, summary: Summary) -> str:
+        """What closes ``patches`` and the document, with the run's totals."""
+        text = json.dumps(_document(summary), indent=2, ensure_ascii=False)
+        rest = text[text.index('"patches": [') + len('"patches": [') :]
+        return ("\n  " if self._entries else "") + rest + "\n"
 
 
-# The document in pieces (see lint.report), for a run that spools its patches: an entry
-# of the ``patches`` array per patch.
-
-
-def render_head(summary: Summary) -> str:
-    """The document up to the ``[`` of its ``patches`` array."""
-    document = {
+def _document(summary: Summary | None) -> dict[str, object]:
+    """The document without its patches (``summary``: ``None`` before the run ends)."""
+    document: dict[str, object] = {
         "schema": SCHEMA,
         "tool": {"name": "patchlens", "version": __version__},
-        "summary": {
+        "patches": [],
+    }
+    if summary is not None:
+        document["summary"] = {
             "messages": summary.messages,
             "with_findings": summary.with_findings,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "notes": summary.notes,
-        },
-        "patches": [],
-    }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    return text.removesuffix("]\n}")
+        }
+    return document
 
 
-def render_tail(any_entries: bool) -> str:
-    """What closes the document after the last entry (or after the head, with none)."""
-    return "\n  ]\n}\n" if any_entries else "]\n}\n"
+def render(reports: Sequence[PatchReport], summary: Summary) -> str:
+    """The whole run as one JSON document."""
+    return render_report(JsonReporter(), reports, summary)
 
 
 def render_entry(report: PatchReport) -> str:
@@ -80,38 +97,7 @@ def render_entry(report: PatchReport) -> str:
         "line": report.first_line,
         "subject": report.subject,
         "message_id": report.message_id,
+        "found_by": report.found_by.value,
         "diagnostics": [diagnostic_record(d, report) for d in report.diagnostics],
     }
     return array_element(entry, 2, 2)
-
-
-def amend_entry(entry: str, diagnostics: Sequence[Diagnostic]) -> str:
-    """``entry`` (made by :func:`render_entry`) with ``diagnostics`` added in report order.
-
-    The findings keep the order of :attr:`Diagnostic.sort_key`, which a record
-    carries in full (file, line, severity, rule, message); of equal keys the
-    ones already there come first, as when the report is merged before rendering.
-    """
-    from lint.diagnostic import Severity
-
-    data = json.loads(entry)
-    report = PatchReport(
-        origin=data["file"],
-        index=data["index"],
-        first_line=data["line"],
-        subject=data["subject"],
-        message_id=data["message_id"],
-        diagnostics=(),
-    )
-    records = [*data["diagnostics"], *(diagnostic_record(d, report) for d in diagnostics)]
-    records.sort(
-        key=lambda r: (
-            r["file"],
-            r["line"],
-            -int(Severity.parse(r["severity"])),
-            r["rule"],
-            r["message"],
-        )
-    )
-    data["diagnostics"] = records
-    return array_element(data, 2, 2)

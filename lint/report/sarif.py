@@ -25,12 +25,14 @@ from urllib.parse import quote
 from lint.diagnostic import Diagnostic, Severity
 from lint.engine.runner import PatchReport
 from lint.lazyregex import lazy_regex
-from lint.report import array_element, join_elements
+from lint.report import ARRAY_SEPARATORS, array_element
 from lint.rulebook.ruleset import Ruleset
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from lint.report import Summary
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "patchlens/v1"
@@ -93,13 +95,32 @@ def render(
     reports: Sequence[PatchReport], ruleset: Ruleset, base: Path | None = None, version: str = ""
 ) -> str:
     """The SARIF log of a run, as indented JSON."""
-    results = ResultWriter(ruleset, base)
-    texts = [results.result(diag, report) for report in reports for diag in report.diagnostics]
-    return render_head(ruleset, version) + join_elements(texts) + render_tail(bool(texts))
+    reporter = SarifReporter(ruleset, base, version)
+    return reporter.head() + "".join(map(reporter.patch, reports)) + reporter.tail(None)
 
 
-# The log in pieces (see lint.report), for a run that spools its results: an element of
-# the ``results`` array, four levels deep (log, runs, the run, results), per finding.
+class SarifReporter:
+    """The log, written as the run goes: the driver with every rule, then an element of
+    the ``results`` array, four levels deep (log, runs, the run, results), per finding."""
+
+    def __init__(self, ruleset: Ruleset, base: Path | None, version: str = "") -> None:
+        self._ruleset = ruleset
+        self._version = version
+        self._results = ResultWriter(ruleset, base)
+        self._written = 0
+
+    def head(self) -> str:
+        return render_head(self._ruleset, self._version)
+
+    def patch(self, report: PatchReport) -> str:
+        pieces = []
+        for diag in report.diagnostics:
+            pieces.append(ARRAY_SEPARATORS[self._written > 0] + self._results.result(diag, report))
+            self._written += 1
+        return "".join(pieces)
+
+    def tail(self, summary: Summary | None) -> str:
+        return render_tail(self._written > 0)
 
 
 class ResultWriter:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from lint.diagnostic import Diagnostic, Severity
 from lint.engine.runner import PatchReport
 from lint.report import Summary
+from lint.report import render as render_report
 
 _COLOURS = {
     Severity.ERROR: "\033[1;31m",
@@ -44,10 +45,27 @@ def render_patch(report: PatchReport, colour: bool = False, verbose: bool = Fals
     return "\n".join([heading, *body])
 
 
+class TextReporter:
+    """A heading per patch with findings (every patch with ``verbose``), its findings,
+    and one summary line."""
+
+    def __init__(self, colour: bool = False, verbose: bool = False) -> None:
+        self._colour = colour
+        self._verbose = verbose
+
+    def head(self) -> str:
+        return ""
+
+    def patch(self, report: PatchReport) -> str:
+        block = render_patch(report, self._colour, self._verbose)
+        return f"{block}\n\n" if block else ""
+
+    def tail(self, summary: Summary) -> str:
+        return summary.text + "\n"
+
+
 def render(
     reports: Sequence[PatchReport], summary: Summary, colour: bool = False, verbose: bool = False
 ) -> str:
     """The whole report: a heading per patch with findings, its findings, one summary line."""
-    blocks = [block for r in reports if (block := render_patch(r, colour, verbose))]
-    blocks.append(summary.text)
-    return "\n\n".join(blocks) + "\n"
+    return render_report(TextReporter(colour, verbose), reports, summary)
