@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from lint.patch.changelog import parse_changelog, split_comment, split_patch_text
+from lint.patch.changelog import parse_changelog, split_patch_text
+from lint.patch.trailers import split_comment
 
 
 def numbered(text: str, first: int) -> tuple[str, tuple[int, ...]]:
