@@ -33,10 +33,11 @@ from lint.patch.model import Patch
 from lint.record import record
 from lint.rulebook.facts import FACT_KEYS, Vocabulary, compile_fact
 from lint.rulebook.globs import glob_to_regex
+from lint.rulebook.literal import required_literal
 from lint.rulebook.regex import Regex
 from lint.rulebook.trigger import Trigger
 
-__all__ = ["Condition", "Trigger", "compile_condition", "glob_to_regex", "required_literal"]
+__all__ = ["Condition", "Trigger", "compile_condition", "glob_to_regex"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -358,108 +359,6 @@ def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
     if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
         raise InputError(where, f"key '{key}' must be a string or a non-empty list of strings")
     return tuple(items)
-
-
-def required_literal(pattern: re.Pattern[str]) -> str:
-    """The longest run of plain characters every match of ``pattern`` contains, or ``""``.
-
-    Read from the pattern's source, conservatively: only the top-level sequence
-    counts (an alternation anywhere at the top makes any text optional; a group,
-    a class or an escape that stands for a character set ends the run), and a
-    character followed by a quantifier leaves the run. Anything not understood, and
-    a pattern that ignores case or is verbose, gives ``""``: no shortcut, never a
-    wrong one.
-    """
-    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
-        return ""
-    source = pattern.pattern
-    best, run = "", ""
-    position, end = 0, len(source)
-    while position < end:
-        char = source[position]
-        literal = None
-        width = 1
-        if char == "\\":
-            following = source[position + 1 : position + 2]
-            if following in _ZERO_WIDTH:
-                position += 2
-                continue
-            if not following or following.isalnum():  # \d, \w, \1, \x41...: not a plain char
-                literal, width = "", 2
-            else:
-                literal, width = following, 2
-        elif char == "|":
-            return ""
-        elif char in "^$":
-            position += 1
-            continue
-        elif char == "(":
-            close = _group_end(source, position)
-            if close < 0 or source.startswith(("(?i", "(?x", "(?a", "(?L", "(?u"), position):
-                return ""
-            literal, width = "", close + 1 - position
-        elif char == "[":
-            close = _class_end(source, position)
-            if close < 0:
-                return ""
-            literal, width = "", close + 1 - position
-        elif char in ".*+?{})]":
-            literal = ""
-        else:
-            literal = char
-        position += width
-        if position < end and source[position] in "*+?{":
-            literal = ""  # a quantified character (or group) is not required as written
-        if literal:
-            run += literal
-        else:
-            best, run = max(best, run, key=len), ""
-    best = max(best, run, key=len)
-    return best if len(best) >= 3 else ""
-
-
-_ZERO_WIDTH = frozenset("bBAZ")
-"""Escapes that match no text: they neither add to a run nor end it."""
-
-
-def _group_end(source: str, start: int) -> int:
-    """The index of the ``)`` closing the group opened at ``start``, or -1."""
-    depth, position = 0, start
-    while position < len(source):
-        char = source[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":
-            position = _class_end(source, position)
-            if position < 0:
-                return -1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return position
-        position += 1
-    return -1
-
-
-def _class_end(source: str, start: int) -> int:
-    """The index of the ``]`` closing the character class opened at ``start``, or -1."""
-    position = start + 1
-    if source[position : position + 1] == "^":
-        position += 1
-    if source[position : position + 1] == "]":  # a "]" first is a member, not the end
-        position += 1
-    while position < len(source):
-        char = source[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "]":
-            return position
-        position += 1
-    return -1
 
 
 def _regexes(sources: tuple[str, ...], where: str, key: str) -> tuple[Regex, ...]:
