@@ -22,7 +22,8 @@ from lint.explain.render import FORMATS, explain_mails, render  # noqa: E402
 from lint.mail.model import RawMail  # noqa: E402
 from lint.rulebook.ruleset import load_ruleset  # noqa: E402
 from lint.sources.inputs import open_input  # noqa: E402
-from lint.thread.threads import group_threads, summarize  # noqa: E402
+from lint.thread.grouping import group_threads  # noqa: E402
+from lint.thread.threads import summarize  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,9 @@ from lint.mail.model import RawMail
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
 from lint.thread.followup import followups
+from lint.thread.grouping import group_threads
 from lint.thread.review import parse_review
-from lint.thread.threads import group_threads, summarize
+from lint.thread.threads import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases" / "review-followup"

@@ -9,7 +9,8 @@ import pytest
 from lint.engine.pipeline import read_patches
 from lint.mail.model import RawMail
 from lint.sources.inputs import open_input
-from lint.thread.threads import Thread, group_threads, lore_link, summarize
+from lint.thread.grouping import group_threads
+from lint.thread.threads import Thread, lore_link, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 

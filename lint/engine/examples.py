@@ -149,7 +149,8 @@ def _findings(rule: RuleSpec, only: Ruleset, patches: list[Patch]) -> list[Diagn
 
         return list(run_series([SeriesEntry.of(p) for p in patches], only, context))
     if kind.scope is Scope.THREAD:
-        from lint.thread.threads import group_threads, summarize
+        from lint.thread.grouping import group_threads
+        from lint.thread.threads import summarize
 
         summaries = [summarize(patch, seq) for seq, patch in enumerate(patches)]
         threads = group_threads(summaries)

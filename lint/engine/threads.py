@@ -11,7 +11,7 @@ after the run, :meth:`diagnostics` groups them into threads and runs the
 thread rules, and :meth:`by_mail` gives the findings of each mail they are on.
 
 In a list archive every mail is threaded, so the pass must not hold every
-summary: it groups them as they come (:class:`~lint.thread.threads.ThreadIndex`, a
+summary: it groups them as they come (:class:`~lint.thread.grouping.ThreadIndex`, a
 few hundred bytes a mail), keeps the summaries themselves in a
 :class:`SummaryStore` (pickled in a temporary file past the first thousands),
 and at the end loads only the threads a rule can find something in: those
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from collections.abc import MutableSequence
     from typing import BinaryIO
 
-    from lint.thread.threads import MessageSummary, Thread, ThreadIndex
+    from lint.thread.grouping import ThreadIndex
+    from lint.thread.threads import MessageSummary, Thread
 
 
 class ThreadPass:
@@ -81,7 +82,7 @@ class ThreadPass:
             return
         summary = replace(summary, seq=seq)
         if self._index is None:
-            from lint.thread.threads import ThreadIndex
+            from lint.thread.grouping import ThreadIndex
 
             self._index = ThreadIndex()
         if self._index.add(summary):  # a later copy of a mail counts as its first copy
@@ -97,7 +98,7 @@ class ThreadPass:
         """The findings, and the summaries of the mails they are on (worked out once).
 
         Threads are loaded and checked one at a time, in order of their first mail (the
-        order :func:`~lint.thread.threads.group_threads` gives them), so memory holds one thread
+        order :func:`~lint.thread.grouping.group_threads` gives them), so memory holds one thread
         and the mails with findings, however many threads were reviewed.
         """
         if self._found is None:
@@ -107,7 +108,7 @@ class ThreadPass:
             for group in groups:
                 if not any(self._promising[position] for position in group):
                     continue
-                from lint.thread.threads import build_threads
+                from lint.thread.grouping import build_threads
 
                 (thread,) = build_threads([[self._store.load(p) for p in group]])
                 before = len(found)

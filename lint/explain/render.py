@@ -32,7 +32,8 @@ from lint.patch.model import Patch
 from lint.record import record
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, RuleSpec
-from lint.thread.threads import MessageSummary, group_threads, summarize
+from lint.thread.grouping import group_threads
+from lint.thread.threads import MessageSummary, summarize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
