@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
     from lint.bot.config import BotConfig
-    from lint.bot.state import StatusReport
+    from lint.bot.status import StatusReport
 
 EXIT_CLEAN = 0
 EXIT_ERROR = 2
@@ -176,7 +176,8 @@ def _copy_state(source: Path, target: Path) -> None:
 def status_command(args: argparse.Namespace, stdout: TextIO) -> int:
     """``patchlens bot status``: counts by state, last errors, queue depth."""
     from lint.bot.intake import new_mail
-    from lint.bot.state import BotState, status_report
+    from lint.bot.state import BotState
+    from lint.bot.status import status_report
     from lint.errors import InputError
 
     _, bot = _settings(args)
