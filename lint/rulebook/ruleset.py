@@ -44,6 +44,7 @@ from lint.lazyregex import lazy_regex
 from lint.record import field, record, replace
 from lint.resources import resource_dir
 from lint.rulebook.conditions import compile_condition
+from lint.rulebook.doc import read_doc
 from lint.rulebook.params import build_params
 
 TYPE_CHECKING = False
@@ -60,9 +61,7 @@ _RULE_KEYS = frozenset(
     {"id", "kind", "severity", "summary", "checkpatch", "profile", "enabled", "when"}
     | {"escalate", "params", "doc"}
 )
-_DOC_KEYS = frozenset({"rationale", "reference", "bad", "good", "commits"})
 _KEBAB = lazy_regex(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SHA = lazy_regex(r"[0-9a-f]{40}")
 
 
 @record
@@ -278,12 +277,7 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
     params_table = table.get("params", {})
     if not isinstance(params_table, dict):
         raise InputError(where, "key 'params' must be a table")
-    doc = table.get("doc", {})
-    if not isinstance(doc, dict):
-        raise InputError(where, "key 'doc' must be a table")
-    for key in doc:
-        if key not in _DOC_KEYS:
-            raise InputError(where, f"unknown key 'doc.{key}'")
+    doc = read_doc(table.get("doc", {}), where)
     params = build_params(kind.params_type, params_table, where)
     if kind.alias_param:
         # The ported kinds report the checkpatch type their params name: one name for both.
@@ -305,12 +299,12 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
         enabled=enabled,
         when=when,
         params=params,
-        rationale=_text(doc, "rationale", where, key_prefix="doc."),
-        reference=_text(doc, "reference", where, key_prefix="doc."),
+        rationale=doc.rationale,
+        reference=doc.reference,
         path=path,
-        bad=_mails(doc, "bad", where),
-        good=_mails(doc, "good", where),
-        example_commits=_commits(doc, where),
+        bad=doc.bad,
+        good=doc.good,
+        example_commits=doc.commits,
         escalate=escalate,
     )
 
@@ -351,30 +345,6 @@ def _text(
     if required and not value.strip():
         raise InputError(where, f"key '{key_prefix}{key}' is empty")
     return value
-
-
-def _mails(doc: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    """An example of ``[doc]``: one mail as a string, or a list of mails."""
-    value = doc.get(key, ())
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(item, str) and item.strip() for item in value
-    ):
-        raise InputError(where, f"key 'doc.{key}' must be a mail or a list of mails (strings)")
-    return tuple(value)
-
-
-def _commits(doc: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
-    """``[doc] commits``: ``"<40 hex digits> <subject>"`` each."""
-    value = doc.get("commits", [])
-    found: list[tuple[str, str]] = []
-    for item in value if isinstance(value, list) else [None]:
-        sha, _, subject = item.partition(" ") if isinstance(item, str) else ("", "", "")
-        if not _SHA.fullmatch(sha) or not subject.strip():
-            raise InputError(where, "key 'doc.commits' must list '<40 hex digits> <subject>'")
-        found.append((sha, subject.strip()))
-    return tuple(found)
 
 
 def _tip_areas(path: str) -> tuple[str, ...]:
