@@ -157,14 +157,21 @@ def sendemail_validate(
     verdict = _lint(patch, cwd, settings)
     diagnostics = list(verdict.diagnostics)
 
-    from lint.hooks import series
+    from lint.hooks.series import (
+        clear_state,
+        entry_with_headers,
+        load_state,
+        position,
+        save_state,
+        state_path,
+    )
 
-    place = series.position(patch, env)
-    state = series.state_path(env, cwd) if place is not None else None
+    place = position(patch, env)
+    state = state_path(env, cwd) if place is not None else None
     series_notice = ""
     if state is not None and place is not None:  # a numbered mail of a series
-        entry = series.entry_with_headers(patch, header_file)
-        earlier = series.load_state(state, place)
+        entry = entry_with_headers(patch, header_file)
+        earlier = load_state(state, place)
         if earlier is None:
             series_notice = (
                 "patchlens: the earlier mails of this series were not recorded "
@@ -175,13 +182,13 @@ def sendemail_validate(
 
             diagnostics.extend(run_series([*earlier, entry], verdict.ruleset))
         if place.last or earlier is None:
-            series.clear_state(state)
+            clear_state(state)
         else:
-            series.save_state(state, place, [*earlier, entry])
+            save_state(state, place, [*earlier, entry])
 
     blocking = [d for d in diagnostics if d.severity >= verdict.threshold]
     if blocking and state is not None:
-        series.clear_state(state)  # git send-email stops here: the series record is dead
+        clear_state(state)  # git send-email stops here: the series record is dead
     return _sendemail_result(origin, diagnostics, blocking, settings, series_notice)
 
 
