@@ -168,3 +168,47 @@ def test_importing_record_imports_neither_dataclasses_nor_typing() -> None:
     code = f"import sys, lint.record; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_objects_built_before_and_after_the_init_is_compiled_are_alike() -> None:
+    """The first objects of a class come from the field table, the later ones from the
+    compiled ``__init__``: same values, same refusals."""
+    from lint.record import COMPILE_AFTER
+
+    calls: list[str] = []
+
+    @record
+    class Everything:
+        a: int
+        b: str = "b"
+        c: tuple[int, ...] = field(default_factory=tuple)
+        d: list[int] = field(default_factory=list, init=False, compare=False)
+        e: int = field(default=5, init=False)
+
+        def __post_init__(self) -> None:
+            calls.append(self.b)
+
+    def build(tier: int) -> list[object]:
+        made = [
+            Everything(1),
+            Everything(2, "x"),
+            Everything(3, c=(1, 2)),
+            Everything(a=4, b="y", c=(3,)),
+        ]
+        for bad in ((), (1, "b", (), 9)):
+            with pytest.raises(TypeError):
+                Everything(*bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            Everything(1, a=2)  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            Everything(1, z=2)  # type: ignore[call-arg]
+        return [(tier, repr(o), o.d, o.e) for o in made]  # type: ignore[attr-defined]
+
+    first = build(0)
+    assert "__record_made__" in Everything.__dict__  # built from the field table
+    for _ in range(COMPILE_AFTER):
+        Everything(0)
+    assert Everything.__dict__["__init__"].__qualname__.endswith("Everything.__init__")
+    later = build(1)
+    assert [row[1:] for row in first] == [row[1:] for row in later]
+    assert calls.count("x") == 2 and calls.count("y") == 2
