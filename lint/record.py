@@ -36,6 +36,8 @@ import operator
 from operator import attrgetter
 from types import FunctionType
 
+from lint.recordinit import compile_init, interpret_init
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -283,81 +285,11 @@ def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
     made = owner.__dict__.get("__record_made__", 0) + 1
     if made < COMPILE_AFTER:
         type.__setattr__(owner, "__record_made__", made)
-        _interpret_init(owner, self, args, kwargs)
+        interpret_init(owner, MISSING, self, args, kwargs)
         return
-    init = _compile_init(owner)
+    init = compile_init(owner, MISSING)
     type.__setattr__(owner, "__init__", init)
     init(self, *args, **kwargs)
-
-
-def _interpret_init(cls: type, self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """What the compiled ``__init__`` of ``cls`` does, read from its field table."""
-    table: tuple[Field, ...] = cls.__record_fields__  # type: ignore[attr-defined]
-    names = [f.name for f in table if f.init]
-    where = f"{cls.__qualname__}.__init__()"
-    if len(args) > len(names):
-        raise TypeError(
-            f"{where} takes {len(names) + 1} positional arguments but {len(args) + 1} were given"
-        )
-    given = dict(zip(names, args, strict=False))
-    for name, value in kwargs.items():
-        if name not in names:
-            raise TypeError(f"{where} got an unexpected keyword argument {name!r}")
-        if name in given:
-            raise TypeError(f"{where} got multiple values for argument {name!r}")
-        given[name] = value
-    missing = [
-        f.name
-        for f in table
-        if f.init and f.name not in given and f.default is MISSING and f.default_factory is MISSING
-    ]
-    if missing:
-        raise TypeError(f"{where} missing required arguments: {', '.join(map(repr, missing))}")
-    for f in table:
-        value = given.get(f.name, MISSING) if f.init else MISSING
-        if value is MISSING:
-            if f.default_factory is not MISSING:
-                value = f.default_factory()
-            elif f.default is not MISSING:
-                value = f.default
-            else:
-                continue  # a field without init and without a default stays unset
-        object.__setattr__(self, f.name, value)
-    if hasattr(cls, "__post_init__"):
-        self.__post_init__()
-
-
-def _compile_init(cls: type) -> Callable[..., None]:
-    table: tuple[Field, ...] = cls.__record_fields__  # type: ignore[attr-defined]
-    scope: dict[str, object] = {"_set": object.__setattr__, "_MISSING": MISSING}
-    params: list[str] = []
-    body: list[str] = []
-    for index, f in enumerate(table):
-        factory = f"_factory_{index}"
-        if f.default_factory is not MISSING:
-            scope[factory] = f.default_factory
-        if f.init:
-            if f.default is not MISSING:
-                scope[f"_default_{index}"] = f.default
-                params.append(f"{f.name}=_default_{index}")
-            elif f.default_factory is not MISSING:
-                params.append(f"{f.name}=_MISSING")
-                body.append(f"if {f.name} is _MISSING: {f.name} = {factory}()")
-            else:
-                params.append(f.name)
-            body.append(f"_set(self, {f.name!r}, {f.name})")
-        elif f.default_factory is not MISSING:
-            body.append(f"_set(self, {f.name!r}, {factory}())")
-        elif f.default is not MISSING:
-            scope[f"_default_{index}"] = f.default
-            body.append(f"_set(self, {f.name!r}, _default_{index})")
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n " + "\n ".join(body or ["pass"])
-    exec(compile(source, "<record>", "exec"), scope)  # built above from the class's field names
-    init: Callable[..., None] = scope["__init__"]  # type: ignore[assignment]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
 
 
 # ---------------------------------------------------------------------------
