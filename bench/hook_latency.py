@@ -8,7 +8,8 @@ noisy), the median wall time of:
   hook       .git/hooks/sendemail-validate PATCH   (sh + python -P -c ..., see hooks_install)
   lint       patchlens lint -q PATCH      (the CLI, for comparison)
 
-and prints each as a ratio to the baseline.  The target is hook <= 4x baseline.
+and prints each as a ratio to the baseline.  The target is hook <= 5x baseline (it was
+4x while patchlens cached compiled regexes and code; see bench/README.md).
 
 It also gives the median CPU time (user + system) each command's processes
 used.  Wall time is what a user waits; CPU time is the work done, and does not
@@ -104,8 +105,8 @@ def main() -> int:
         )
     wall_ratio = statistics.median(walls["hook"]) / wall_base
     cpu_ratio = statistics.median(cpus["hook"]) / cpu_base
-    verdict = "OK" if wall_ratio <= 4.0 else "OVER"
-    print(f"hook / baseline = {wall_ratio:.1f} wall, {cpu_ratio:.1f} cpu (target <= 4): {verdict}")
+    verdict = "OK" if wall_ratio <= 5.0 else "OVER"
+    print(f"hook / baseline = {wall_ratio:.1f} wall, {cpu_ratio:.1f} cpu (target <= 5): {verdict}")
     return 0
 
 
