@@ -38,8 +38,8 @@ from lint.config import Config
 from lint.errors import InputError
 from lint.rulebook.ruleset import load_ruleset
 
-FIXTURES = Path(__file__).parent / "bot_fixtures" / "list"
-ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parents[1] / "bot_fixtures" / "list"
+ROOT = Path(__file__).resolve().parents[2]
 SENDER = "patchlens bot <patchlens@bot.example.org>"
 PASSWORD = "s3cret-relay-pass"
 TOKEN = "pw-token-0123456789"

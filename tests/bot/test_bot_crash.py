@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 2000
 MIN_KILLS = 50
 

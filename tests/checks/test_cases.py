@@ -2,7 +2,7 @@
 
 Each case is a ``git format-patch`` file written by us; for a series rule, an mbox
 of the mails of one send (run here through the series pass the hook runs); for a
-thread rule, an mbox of a thread (run by tests/test_review.py). A ``pass-`` case
+thread rule, an mbox of a thread (run by tests/thread/test_review.py). A ``pass-`` case
 must give no diagnostic of its rule; a ``fail-`` case must give exactly the lines
 of its ``.expected`` sidecar (``rule-id<TAB>severity<TAB>part:line<TAB>message``).
 Only the rule named by the folder is compared, so a case may trip other rules.
@@ -26,7 +26,7 @@ from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input
 from lint.thread.series import SeriesEntry
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 PATCHES = sorted(CASES.glob("*/*.patch"))
 SENDS = sorted(CASES.glob("series-*/*.mbox"))
 
@@ -67,7 +67,7 @@ def series_diagnostics_of(path: Path, rule_id: str, ruleset: Ruleset) -> list[st
 
 def test_every_rule_has_passing_and_failing_cases() -> None:
     """A case is a patch, or for thread-level rules an mbox of a thread (run by
-    tests/test_review.py through the same thread pass ``patchlens lint`` uses)."""
+    tests/thread/test_review.py through the same thread pass ``patchlens lint`` uses)."""
     missing: list[str] = []
     for rule_file in sorted(Path(resource_dir("rules")).glob("*.toml")):
         folder = CASES / rule_file.stem

@@ -295,7 +295,7 @@ def test_unknown_commit_id_case_with_a_repository(tmp_path: Path, ruleset: Rules
     (tmp_path / "f").write_text("x\n")
     _git(tmp_path, "add", "f")
     _git(tmp_path, "commit", "-q", "-m", "misc: lumen: Something else")
-    folder = Path(__file__).parent / "cases" / "unknown-commit-id"
+    folder = Path(__file__).resolve().parents[1] / "cases" / "unknown-commit-id"
     cases = sorted(folder.glob("fail-*.mbox"))
     assert cases
     context = CheckContext(commits=CommitResolver(tmp_path))

@@ -19,9 +19,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from test_hooks import CLEAN_PATCH, WARNED_PATCH
+from mails import CLEAN_PATCH, WARNED_PATCH
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "thread"
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from lint.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 GOOD_PATCH = b"""\
 From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001

@@ -13,7 +13,7 @@ import pytest
 
 from lint.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 V1 = ROOT / "examples" / "thread" / "v1-0001.patch"
 V2 = ROOT / "examples" / "thread" / "v2-0001.patch"
 SECTIONS = ("cr-pinning-background", "problem-section", "fix-section")

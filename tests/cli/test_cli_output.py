@@ -14,7 +14,7 @@ import pytest
 from lint.cli.main import main
 from lint.cli.output import Spool
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("limit", [1 << 20, 10])
@@ -40,7 +40,7 @@ def test_a_spilled_spool_is_read_back_in_limit_sized_chunks(
 
 def test_the_command_flushes_everything_and_runs_exit_handlers(tmp_path: Path) -> None:
     """`patchlens` leaves without tearing the interpreter down: nothing may be lost."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     series = root / "examples" / "series" / "thread.mbox"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     report = tmp_path / "report.txt"
@@ -63,7 +63,7 @@ def test_the_command_flushes_everything_and_runs_exit_handlers(tmp_path: Path) -
 
 
 def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     # Far more report than a pipe holds, so that writing fails once head has left.
     series = tmp_path / "many.mbox"
     series.write_bytes((root / "examples" / "series" / "thread.mbox").read_bytes() * 300)

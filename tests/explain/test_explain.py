@@ -25,7 +25,7 @@ from lint.mail.model import RawMail
 from lint.rulebook.ruleset import Ruleset, load_ruleset
 from lint.sources.inputs import open_input
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 # Rules whose output the goldens show: fixed here so that rules other work adds
 # later do not rewrite these goldens.

@@ -11,12 +11,12 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from test_explain import GOLDEN_RULES, THREADS, hostile_explainer
 
 from lint.config import Config
 from lint.explain.render import explain_mails, render
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
-from tests.test_explain import GOLDEN_RULES, THREADS, hostile_explainer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_hooks import AUTHOR, GOOD_MESSAGE
+from mails import AUTHOR, GOOD_MESSAGE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _pre_commit() -> str:

@@ -27,7 +27,7 @@ from lint.mail.model import RawMail
 from lint.resources import resource_dir
 from lint.rulebook.ruleset import Ruleset, load_rule
 
-CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
+CASES = Path(__file__).resolve().parents[1] / "cases" / "pinned-bit-bringup"
 FACTS = Path(resource_dir("rules")) / "data" / "kernel-facts.toml"
 MASK_612 = "X86_CR4_FSGSBASE | X86_CR4_CET;"
 MASK_MAINLINE = "X86_CR4_FSGSBASE | X86_CR4_CET | X86_CR4_FRED;"

@@ -16,7 +16,7 @@ from lint.mail.model import RawMail
 from lint.record import FrozenInstanceError, replace
 from lint.resources import resource_dir
 
-CASES = Path(__file__).parent / "cases" / "pinned-bit-bringup"
+CASES = Path(__file__).resolve().parents[1] / "cases" / "pinned-bit-bringup"
 FACTS = Path(resource_dir("rules")) / "data" / "kernel-facts.toml"
 
 
@@ -77,7 +77,7 @@ def test_bad_facts_are_input_errors(tmp_path: Path, old: str, new: str, problem:
 
 
 def test_missing_facts_file_is_a_params_error() -> None:
-    # The rule loader reports it with the rule file (tests/test_ruleset.py).
+    # The rule loader reports it with the rule file (tests/rulebook/test_ruleset.py).
     with pytest.raises(ParamsError, match="no kernel facts file"):
         Params(facts="no-such-facts.toml")
 
@@ -209,7 +209,7 @@ def test_a_tree_places_lines_only_when_it_holds_the_patch_s_pre_image(
 
 
 # Each claim a pinned-bit-bringup message can make, with a case where it is made and
-# a case of the same shape where it must not be (tests/test_cases.py checks that a
+# a case of the same shape where it must not be (tests/checks/test_cases.py checks that a
 # pass- case gives no finding at all).
 CLAIMS = {
     "adds X86_CR4_FRED to the pinned CR4 mask": ("pin-fred-in-mask", "mask-rewrapped"),

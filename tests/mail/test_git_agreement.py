@@ -22,7 +22,7 @@ import pytest
 from lint.mail.decode import decode
 from lint.mail.model import RawMail
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 T5100 = DATA / "torture" / "git-t5100"
 FIELDS = ("author", "email", "subject", "date", "message", "patch")
 

@@ -18,7 +18,7 @@ from lint.errors import InputError
 from lint.mail.decode import decode
 from lint.mail.model import DecodedMail, RawMail
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 # A line starting with "From " after a blank line (or at the top) starts a
 # message: the classic mboxo rule, good enough to cut test input.

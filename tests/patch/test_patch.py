@@ -15,7 +15,7 @@ from lint.patch.changelog import split_patch_text
 from lint.patch.diff import FileStatus
 from lint.patch.diffparse import parse_diff
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def make_mail(text: str, origin: str = "test.patch") -> DecodedMail:

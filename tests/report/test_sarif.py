@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_hooks import CLEAN_PATCH, WARNED_PATCH
+from mails import CLEAN_PATCH, WARNED_PATCH
 
 from lint.diagnostic import Diagnostic, Location, Severity
 from lint.engine.runner import PatchReport
 from lint.report import github
 from lint.report.sarif import artifact_uri, fingerprint
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 V1 = "examples/thread/v1-0001.patch"
 TYPES = "cr-pinning-background,problem-section,fix-section,line-length,signed-off-by"
 

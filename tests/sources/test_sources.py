@@ -27,7 +27,7 @@ from lint.sources.inputs import (
 )
 from lint.sources.mbox import is_from_line
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 SEP = b"From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\n"
 
 

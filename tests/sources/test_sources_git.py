@@ -248,7 +248,7 @@ def test_format_patch_folder_with_cover_letter(repo: Path, tmp_path: Path) -> No
 
 def test_import_does_not_load_gitpython() -> None:
     code = "import sys, lint.sources.inputs; print('git' in sys.modules)"
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=root, check=True, capture_output=True, text=True
     )

@@ -26,7 +26,7 @@ from lint.thread.grouping import group_threads
 from lint.thread.review import parse_review
 from lint.thread.threads import summarize
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "cases" / "review-followup"
 THREAD_CASES = sorted(CASES.glob("*.mbox"))
 EXAMPLE = ROOT / "examples" / "thread"

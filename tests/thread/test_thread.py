@@ -12,7 +12,7 @@ from lint.sources.inputs import open_input
 from lint.thread.grouping import group_threads
 from lint.thread.threads import Thread, lore_link, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def mail(subject: str, msgid: str, reply_to: str = "", refs: str = "", body: str = "x\n") -> bytes:
