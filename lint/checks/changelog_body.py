@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import CheckKind, Finding
+from lint.checks.api import CheckKind, Finding, ParamsError
 from lint.diagnostic import Part
 from lint.record import record
 
@@ -32,6 +32,10 @@ class Params:
 
     min_lines: int = 1
     """Non-blank lines needed above the tag block."""
+
+    def __post_init__(self) -> None:
+        if self.min_lines < 1:
+            raise ParamsError("min_lines", "0: every changelog has that many lines")
 
 
 def check(

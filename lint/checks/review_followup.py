@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import CheckKind, Finding, MailRef
+from lint.checks.api import CheckKind, Finding, MailRef, ParamsError
 from lint.diagnostic import Part
 from lint.record import record
 from lint.thread.followup import followups
@@ -44,6 +44,10 @@ class Params:
     """Check that reviewer-written and requested sections are carried."""
     tags: bool = True
     """Check that offered and requested tags are carried."""
+
+    def __post_init__(self) -> None:
+        if not (self.sections or self.tags):
+            raise ParamsError("tags", "false with sections false too: the rule checks nothing")
 
 
 def may_find(summary: MessageSummary) -> bool:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import CheckKind, Finding
+from lint.checks.api import CheckKind, Finding, ParamsError
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Part
 from lint.record import record
@@ -68,6 +68,12 @@ class Params:
     """The summary starts with an uppercase letter (tip tree style)."""
     max_length: int = 0
     """Longest summary phrase (after the prefix) in characters; 0 means no limit."""
+
+    def __post_init__(self) -> None:
+        checks = [self.require_area, self.forbid_path, self.require_summary]
+        checks += [self.forbid_trailing_period, self.require_capital, self.max_length > 0]
+        if not any(checks):
+            raise ParamsError("require_area", "every check of the subject is off")
 
 
 def check(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from lint.checks.api import CheckKind, Finding
+from lint.checks.api import CheckKind, Finding, ParamsError
 from lint.checks.line_edits import subject_fix
 from lint.diagnostic import Part
 from lint.lazyregex import lazy_regex
@@ -50,6 +50,10 @@ class Params:
     """Non-imperative first words, each ``"word"`` or ``"word=Imperative"``."""
     skip: Regex = Regex(r"^(?:Revert|Reapply|Merge)\b")
     """Summaries that are not judged."""
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            raise ParamsError("forms", "is empty: no first word is reported")
 
     def imperative_of(self, word: str) -> str | None:
         """The imperative listed for ``word`` (``""`` if none), or ``None`` if not listed."""

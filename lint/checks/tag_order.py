@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.checks.api import CheckKind, Finding
+from lint.checks.api import CheckKind, Finding, ParamsError
 from lint.diagnostic import Fix, Part
 from lint.record import record
 
@@ -62,6 +62,10 @@ class Params:
     """Lowercase keys of tags collected from reviewers (Tested-by, Reviewed-by, Acked-by)."""
     floating: tuple[str, ...] = ()
     """Lowercase keys of tags whose place is not judged (tip maintainers disagree on it)."""
+
+    def __post_init__(self) -> None:
+        if len(self.order) < 2:
+            raise ParamsError("order", "names fewer than two tags: none can be out of order")
 
 
 def ranks(trailers: tuple[Trailer, ...], params: Params) -> list[int]:

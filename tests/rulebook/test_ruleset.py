@@ -391,3 +391,29 @@ def test_a_series_rule_has_no_profile_or_condition(tmp_path: Path, key: str) -> 
     path = write(tmp_path, "my-series", text)
     with pytest.raises(InputError, match="a series rule looks at several mails"):
         load_rule(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "problem"),
+    [
+        ("review-followup", "sections = false\ntags = false", "key 'params.tags': false with"),
+        (
+            "subject-format",
+            "require_area = false\nforbid_path = false\nrequire_summary = false\n"
+            "forbid_trailing_period = false",
+            "key 'params.require_area': every check of the subject is off",
+        ),
+        ("tag-order", 'order = ["fixes"]', "key 'params.order': names fewer than two tags"),
+        ("subject-mood", "forms = []", "key 'params.forms': is empty"),
+        ("changelog-body", "min_lines = 0", "key 'params.min_lines': 0: every changelog"),
+    ],
+)
+def test_a_rule_whose_params_leave_nothing_to_check_is_a_load_error(
+    tmp_path: Path, kind: str, params: str, problem: str
+) -> None:
+    text = f'id = "my-rule"\nkind = "{kind}"\nseverity = "warning"\nsummary = "S"\n'
+    path = write(tmp_path, "my-rule", f"{text}\n[params]\n{params}\n")
+    with pytest.raises(InputError) as caught:
+        load_rule(path)
+    assert caught.value.where == str(path)
+    assert caught.value.problem.startswith(problem)
