@@ -13,7 +13,7 @@ thread rules, and :meth:`by_mail` gives the findings of each mail they are on.
 In a list archive every mail is threaded, so the pass must not hold every
 summary: it groups them as they come (:class:`~lint.thread.grouping.ThreadIndex`, a
 few hundred bytes a mail), keeps the summaries themselves in a
-:class:`SummaryStore` (pickled in a temporary file past the first thousands),
+:class:`SummarySpool` (pickled in a temporary file past the first thousands),
 and at the end loads only the threads a rule can find something in: those
 with a review.
 """
@@ -61,7 +61,7 @@ class ThreadPass:
         """A rule of a kind without a pre-test: every thread may give it something."""
         self._index: ThreadIndex | None = None
         """Made with the first summary: a run of one patch never imports lint.thread.threads."""
-        self._store = SummaryStore()
+        self._store = SummarySpool()
         self._promising = bytearray()
         """Per summary kept: 1 when a rule may find something in its thread (for
         review-followup: a reply with a review); a thread without one is skipped."""
@@ -159,7 +159,7 @@ def _place(diag: Diagnostic) -> tuple[str, str, str]:
     return (diag.location.origin, diag.message_id, diag.subject)
 
 
-class SummaryStore:
+class SummarySpool:
     """Summaries kept in the order given: the first ones as they are, the rest pickled.
 
     Up to :attr:`KEEP` summaries (a thread or a series, a few megabytes) stay in

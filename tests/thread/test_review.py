@@ -219,13 +219,13 @@ def test_thread_findings_are_placed_without_scanning_every_mail(
 def test_the_thread_pass_finds_what_grouping_every_summary_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pass keeps summaries pickled in a file past SummaryStore.KEEP, and loads only
+    """The pass keeps summaries pickled in a file past SummarySpool.KEEP, and loads only
     threads with a review: it must find exactly what grouping them all finds."""
     sys.path.insert(0, str(ROOT / "bench"))
     from thread_scaling import distinct_threads
 
     from lint.checks.api import CheckContext
-    from lint.engine.threads import SummaryStore, run_thread
+    from lint.engine.threads import SummarySpool, run_thread
     from lint.record import replace
 
     cases = b"".join(path.read_bytes() for path in sorted(CASES.glob("*.mbox")))
@@ -245,7 +245,7 @@ def test_the_thread_pass_finds_what_grouping_every_summary_finds(
     ]
     assert len(everything) >= 6  # a dropped section in each copy, at least
 
-    monkeypatch.setattr(SummaryStore, "KEEP", 5)  # the rest go to a file, and come back
+    monkeypatch.setattr(SummarySpool, "KEEP", 5)  # the rest go to a file, and come back
     thread_pass = ThreadPass.for_ruleset(ruleset, DecodeOptions())
     assert thread_pass is not None
     for seq, report in enumerate(reports):
