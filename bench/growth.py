@@ -1,0 +1,181 @@
+"""How the time to read and lint one mail grows with one part of it (issue #15).
+
+Each *shape* grows one part of an otherwise ordinary patch mail (a header, the
+subject, a changelog line, a trailer, a review quote, a hunk...) to 10 KB, 100 KB and
+1 MB. Each size is read and linted with every rule on, in a fresh process with a
+time limit, and the script prints the seconds per size and the growth per tenfold
+size. Linear work grows about 10x; a shape that grows more than 15x, or that runs
+out of time, is marked FAIL. A traceback is a FAIL too.
+
+    .venv/bin/python bench/growth.py                  # 10 KB and 100 KB
+    .venv/bin/python bench/growth.py --max 1000000    # and 1 MB
+    .venv/bin/python bench/growth.py --only from-plus --max 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEAD = """From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: {author}
+Date: Mon, 7 Dec 2026 10:00:00 +0000
+Subject: {subject}
+Message-ID: <growth-1@example.org>
+
+{body}
+Signed-off-by: {signoff}
+{trailers}---
+{notes}
+diff --git a/{path} b/{path}
+--- a/{path}
++++ b/{path}
+@@ -10,3 +10,{count} @@ static void cpu_init_feature(void)
+ {{
+-	old_call();
++	new_call();{added}
+ }}
+"""
+AUTHOR = "Ada Example <ada@example.org>"
+BODY = "The helper repeats a test the others share; use the shared one.\n"
+
+
+def mail(**parts: str) -> str:
+    """The ordinary mail with some parts replaced."""
+    values = {
+        "author": AUTHOR,
+        "subject": "[PATCH] x86/cpu: Use the shared feature test",
+        "body": BODY,
+        "signoff": AUTHOR,
+        "trailers": "",
+        "notes": "",
+        "path": "arch/x86/kernel/cpu/common.c",
+        "added": "",
+    }
+    values.update(parts)
+    added = values["added"]
+    values["count"] = str(3 + added.count("\n"))
+    return HEAD.format(**values)
+
+
+def grown(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "from-plus": lambda n: mail(author=f"A <a@{grown('+', n)}>", signoff=f"A <a@{grown('+', n)}>"),
+    "from-comments": lambda n: mail(author=f"A {grown('(', n)} <a@b.org>"),
+    "subject-colons": lambda n: mail(subject=f"[PATCH] {grown(':', n)}"),
+    "subject-colon-space": lambda n: mail(subject=f"[PATCH] {grown(': ', n)}"),
+    "subject-re": lambda n: mail(subject=grown("Re:", n) + " x86: Fix"),
+    "subject-brackets": lambda n: mail(subject=grown("[]", n) + " x86: Fix"),
+    "subject-number": lambda n: mail(subject=f"[PATCH 1/{grown('9', n)}] x86: Fix"),
+    "changelog-equals": lambda n: mail(body=grown("=", n) + "\n"),
+    "changelog-spaces": lambda n: mail(body="please add" + grown(" ", n) + "a Problem section\n"),
+    "changelog-url": lambda n: mail(body="See https://example.org/" + grown("a/", n) + "\n"),
+    "changelog-commit-quote": lambda n: mail(
+        body=f'Since commit 0123456789ab ("{grown("x", n)}") it is wrong.\n'
+    ),
+    "changelog-wrote": lambda n: mail(body=f"On Mon, {grown('x ', n)} wrote:\n> quoted\n"),
+    "changelog-diff": lambda n: mail(body="diff --git a/" + grown("a/", n) + " b/x\n"),
+    "changelog-lines": lambda n: mail(body=grown("A line of changelog text.\n", n)),
+    "signoff-x": lambda n: mail(signoff=grown("x", n)),
+    "signoff-lt": lambda n: mail(signoff=grown("<", n)),
+    "signoff-at-lt": lambda n: mail(signoff=grown("@<", n)),
+    "reviewed-by": lambda n: mail(trailers=f"Reviewed-by: {grown('x', n)}\n"),
+    "reported-by": lambda n: mail(trailers=f"Reported-by: {grown('@<', n)}\n"),
+    "co-developed-by": lambda n: mail(trailers=f"Co-developed-by: {grown('x', n)}\n"),
+    "many-trailers": lambda n: mail(trailers=grown(f"Cc: {AUTHOR}\n", n)),
+    "version-notes": lambda n: mail(notes="v2: " + grown("x", n) + "\n"),
+    "file-name": lambda n: mail(path="arch/x86/" + grown("a/", n) + "x.c"),
+    "added-line": lambda n: mail(added="\n+\t" + grown("x", n) + ";"),
+    "added-lines": lambda n: mail(added=grown("\n+\tfoo();", n)),
+    "hunk-header-digits": lambda n: mail().replace("@@ -10,3", f"@@ -{grown('1', n)},3"),
+}
+
+
+def run_one(text: str, limit: float) -> tuple[float | None, str]:
+    """Seconds to read and lint ``text`` in a fresh process, or ``None`` past ``limit``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".patch", delete=False) as handle:
+        handle.write(text)
+        path = handle.name
+    code = (
+        "import sys, time\n"
+        "from lint.config import Config\n"
+        "from lint.engine.pipeline import read_patches\n"
+        "from lint.engine.rules import run\n"
+        "from lint.rulebook.ruleset import load_ruleset\n"
+        "from lint.sources.inputs import open_input\n"
+        "from lint.thread.threads import summarize\n"
+        "rules = load_ruleset(Config())\n"
+        "rules = rules.select([r.id for r in rules.rules])\n"
+        "start = time.perf_counter()\n"
+        "for seq, patch in enumerate(read_patches(open_input(sys.argv[1]))):\n"
+        "    run(patch, rules)\n"
+        "    summarize(patch, seq, detail=True)\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, path],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+    finally:
+        Path(path).unlink()
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        return None, lines[-1] if lines else f"exit {done.returncode}"
+    return float(done.stdout.split()[-1]), ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max", type=int, default=100_000, help="largest size, bytes")
+    parser.add_argument("--only", nargs="*", default=None, help="shapes to run")
+    parser.add_argument("--limit", type=float, default=30.0, help="seconds per run")
+    args = parser.parse_args()
+    sizes = [n for n in (10_000, 100_000, 1_000_000) if n <= args.max]
+    failures = 0
+    print(f"{'shape':24} " + " ".join(f"{n // 1000:>7} KB" for n in sizes) + "   growth")
+    for name, make in SHAPES.items():
+        if args.only and name not in args.only:
+            continue
+        times: list[float | None] = []
+        problem = ""
+        for size in sizes:
+            started = time.perf_counter()
+            seconds, problem = run_one(make(size), args.limit)
+            times.append(seconds)
+            if seconds is None:
+                problem = problem or f"over {time.perf_counter() - started:.0f} s"
+                break
+        growth = [
+            later / max(earlier, 1e-3)
+            for earlier, later in itertools.pairwise(times)
+            if earlier is not None and later is not None
+        ]
+        bad = bool(problem) or any(g > 15 for g in growth)
+        failures += bad
+        cells = " ".join(f"{t:>8.3f}s" if t is not None else f"{'-':>9}" for t in times)
+        cells += " " * (10 * (len(sizes) - len(times)))
+        shown = " ".join(f"{g:5.1f}x" for g in growth)
+        print(f"{name:24} {cells}   {shown} {'FAIL ' + problem if bad else 'ok'}".rstrip())
+    print(f"\n{failures} shape(s) failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
