@@ -247,8 +247,11 @@ _ATTR_END = lazy_regex(rb"[; \t]")
 
 
 def _unquote_comment(text: bytes, pos: int, out: bytearray) -> int:
+    # git's unquote_comment() recurses into nested comments; a loop with a depth
+    # count does the same without a recursion limit (a mail may nest thousands).
     out.append(0x28)
     literal = False
+    depth = 1
     size = len(text)
     while pos < size:
         c = text[pos]
@@ -259,11 +262,12 @@ def _unquote_comment(text: bytes, pos: int, out: bytearray) -> int:
             literal = True
             continue
         elif c == 0x28:
-            pos = _unquote_comment(text, pos, out)
-            continue
+            depth += 1
         elif c == 0x29:
-            out.append(0x29)
-            return pos
+            depth -= 1
+            if depth == 0:
+                out.append(0x29)
+                return pos
         out.append(c)
     return pos
 

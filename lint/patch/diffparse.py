@@ -20,7 +20,9 @@ from lint.patch.diff import ChangedLine, Diff, FileDiff, FileStatus, Hunk
 from lint.patch.functions import C_LIKE_SUFFIXES, INSIDE, function_from_heading, step
 from lint.record import record
 
-_HUNK_HEADER = lazy_regex(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
+# A line or count of more than nine digits is not a hunk header: no file has that many
+# lines, and int() of thousands of digits raises.
+_HUNK_HEADER = lazy_regex(r"@@ -(\d{1,9})(?:,(\d{1,9}))? \+(\d{1,9})(?:,(\d{1,9}))? @@ ?(.*)")
 _DEV_NULL = "/dev/null"
 
 

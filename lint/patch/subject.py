@@ -24,10 +24,12 @@ _REPLY_MARKERS = frozenset({"re", "aw", "antw"})
 # One leading "[...]" group; brackets do not nest in subjects.
 _BRACKET = lazy_regex(r"\s*\[([^\]]*)\]\s*")
 
-_VERSION = lazy_regex(r"(?i)v(\d+)")
-_COUNTER = lazy_regex(r"(\d+)/(\d+)")
+# Numbers are bounded: a version or count of more digits is a word, not a number (and
+# int() of 10,000 digits raises).
+_VERSION = lazy_regex(r"(?i)v(\d{1,6})")
+_COUNTER = lazy_regex(r"(\d{1,6})/(\d{1,6})")
 # "PATCHv2" / "RFCv3": the version glued to the keyword, as older scripts wrote it.
-_GLUED_VERSION = lazy_regex(r"(?i)(patch|rfc)v(\d+)")
+_GLUED_VERSION = lazy_regex(r"(?i)(patch|rfc)v(\d{1,6})")
 # Well-known keywords are upper-cased so that rules can compare them exactly.
 _KEYWORDS = frozenset({"PATCH", "RFC", "RESEND"})
 
