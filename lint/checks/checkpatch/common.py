@@ -170,8 +170,15 @@ def _extract_paren_comment(name: str) -> tuple[str, str] | None:
     return None
 
 
+MAX_EMAIL = 1024
+"""Longest name-and-address parsed: past it a tag's value is no address (RFC 5321 allows
+254 characters for the address), and checkpatch's regexes would take quadratic time."""
+
+
 def parse_email(text: str) -> Email:
     """checkpatch's ``parse_email``; an unrecognised form gives an empty address."""
+    if len(text) > MAX_EMAIL:
+        return Email("", "", "", _trim(text))
     if plain := _PLAIN.fullmatch(text):
         return Email(plain.group(1).strip(" "), "", plain.group(2), "")
     name = name_comment = address = comment = ""

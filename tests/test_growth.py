@@ -1,0 +1,34 @@
+"""Hostile mails: no part of a message makes patchlens crash or take super-linear time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_hostile_parts_of_a_mail_take_linear_time() -> None:
+    """A slice of bench/growth.py: the shapes issue 15 found crashing or quadratic, at
+    20 KB, each read and linted in well under a second (they took 0.3 s to minutes)."""
+    import sys
+    import time
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from growth import SHAPES
+
+    from lint.config import Config
+    from lint.engine.pipeline import read_patches
+    from lint.engine.rules import run
+    from lint.mail.model import RawMail
+    from lint.rulebook.ruleset import load_ruleset
+
+    rules = load_ruleset(Config())
+    rules = rules.select([rule.id for rule in rules.rules])
+    hostile = ["from-comments", "subject-number", "hunk-header-digits", "signoff-x"]
+    hostile += ["signoff-lt", "signoff-at-lt", "reviewed-by", "reported-by", "co-developed-by"]
+    for name in hostile:
+        data = SHAPES[name](20_000).encode()
+        started = time.perf_counter()
+        for patch in read_patches([RawMail(data, name)]):
+            run(patch, rules)
+        assert time.perf_counter() - started < 2.0, name
