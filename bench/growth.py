@@ -117,10 +117,14 @@ def run_one(text: str, limit: float) -> tuple[float | None, str]:
         "from lint.thread.threads import summarize\n"
         "rules = load_ruleset(Config())\n"
         "rules = rules.select([r.id for r in rules.rules])\n"
+        "from lint.errors import InputError\n"
         "start = time.perf_counter()\n"
-        "for seq, patch in enumerate(read_patches(open_input(sys.argv[1]))):\n"
-        "    run(patch, rules)\n"
-        "    summarize(patch, seq, detail=True)\n"
+        "try:\n"
+        "    for seq, patch in enumerate(read_patches(open_input(sys.argv[1]))):\n"
+        "        run(patch, rules)\n"
+        "        summarize(patch, seq, detail=True)\n"
+        "except InputError as error:  # refused as bad input, one line: a right answer\n"
+        "    print('refused', error, file=sys.stderr)\n"
         "print(time.perf_counter() - start)\n"
     )
     try:
@@ -138,7 +142,8 @@ def run_one(text: str, limit: float) -> tuple[float | None, str]:
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines()
         return None, lines[-1] if lines else f"exit {done.returncode}"
-    return float(done.stdout.split()[-1]), ""
+    note = done.stderr.strip() if done.stderr.startswith("refused") else ""
+    return float(done.stdout.split()[-1]), note
 
 
 def main() -> int:
@@ -155,12 +160,16 @@ def main() -> int:
             continue
         times: list[float | None] = []
         problem = ""
+        refused = ""
         for size in sizes:
             started = time.perf_counter()
             seconds, problem = run_one(make(size), args.limit)
             times.append(seconds)
             if seconds is None:
                 problem = problem or f"over {time.perf_counter() - started:.0f} s"
+                break
+            if problem:  # refused as bad input: fast, one line, nothing to grow further
+                refused, problem = f"(refused at {size // 1000} KB: {problem[8:60]})", ""
                 break
         growth = [
             later / max(earlier, 1e-3)
@@ -172,7 +181,8 @@ def main() -> int:
         cells = " ".join(f"{t:>8.3f}s" if t is not None else f"{'-':>9}" for t in times)
         cells += " " * (10 * (len(sizes) - len(times)))
         shown = " ".join(f"{g:5.1f}x" for g in growth)
-        print(f"{name:24} {cells}   {shown} {'FAIL ' + problem if bad else 'ok'}".rstrip())
+        verdict = "FAIL " + problem if bad else f"ok {refused}"
+        print(f"{name:24} {cells}   {shown} {verdict}".rstrip())
     print(f"\n{failures} shape(s) failed")
     return 1 if failures else 0
 
