@@ -39,16 +39,18 @@ _OFFERED = lazy_regex(
 # "On Mon, 3 Nov 2026, Mira Castell wrote:" / "Mira Castell <m@x> writes:".
 _ATTRIBUTION = lazy_regex(r".*\b(wrote|writes|said)\s*:\s*")
 _QUOTE = lazy_regex(r"\s?>")
+# Whitespace runs are never matched by two quantifiers in a row: on a sentence of
+# thousands of blanks that backtracked for seconds.
 # A request names a changelog section: "please add a '== FRED Background ==' section",
 # "please write a Problem section", "the changelog needs an SEV Background section".
 _SECTION_REQUEST = lazy_regex(
     r"(?i)\b(?:please\s+(?:add|write|include|put\s+in)|needs?|missing|lacks?|want)\s+"
-    r"(?:a|an|the|some)?\s*['\"`]?(?:==\s*)?(?P<title>[A-Za-z][\w/-]*(?:\s+[A-Za-z][\w/-]*){0,3}?)"
+    r"(?:(?:a|an|the|some)\s+)?['\"`]?(?:==\s*)?(?P<title>[A-Za-z][\w/-]*(?:\s+[A-Za-z][\w/-]*){0,3}?)"
     r"(?:\s*==)?['\"`]?\s+section\b"
 )
 # "needs a Fixes: tag", "please add a Fixes tag", "missing Cc: stable".
 _TAG_REQUEST = lazy_regex(
-    r"(?i)\b(?:please\s+add|needs?|missing|lacks?|add)\s+(?:a|an|the)?\s*"
+    r"(?i)\b(?:please\s+add|needs?|missing|lacks?|add)\s+(?:(?:a|an|the)\s+)?"
     r"(?P<key>Fixes|Cc:\s*stable|Link|Closes|Reported-by)\b:?(?:\s+tag)?"
 )
 _PLEASE = lazy_regex(r"(?i)\bplease\b")
