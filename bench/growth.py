@@ -66,6 +66,33 @@ def mail(**parts: str) -> str:
     return HEAD.format(**values)
 
 
+REPLY = """From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: Tomas Reyes <tomas.reyes@example.org>
+Date: Mon, 7 Dec 2026 11:00:00 +0000
+Subject: Re: [PATCH] x86/cpu: Use the shared feature test
+Message-ID: <growth-2@example.org>
+In-Reply-To: <growth-1@example.org>
+References: <growth-1@example.org>
+{headers}
+{body}
+"""
+
+
+def reply(body: str, headers: str = "") -> str:
+    """A review reply to the ordinary mail, with ``body``."""
+    return REPLY.format(body=body, headers=headers)
+
+
+def qp_mail(size: int) -> str:
+    """The ordinary mail, quoted-printable, its changelog one line of soft breaks."""
+    headers = "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+    headers += "Content-Transfer-Encoding: quoted-printable\n"
+    text = mail(body=grown("ab=\n", size) + "\n")
+    return text.replace(
+        "Message-ID: <growth-1@example.org>\n", f"Message-ID: <growth-1@example.org>\n{headers}"
+    )
+
+
 def grown(unit: str, size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size]
 
@@ -99,6 +126,15 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "added-line": lambda n: mail(added="\n+\t" + grown("x", n) + ";"),
     "added-lines": lambda n: mail(added=grown("\n+\tfoo();", n)),
     "hunk-header-digits": lambda n: mail().replace("@@ -10,3", f"@@ -{grown('1', n)},3"),
+    "qp-soft-breaks": qp_mail,
+    "reply-please-add": lambda n: reply("Please add" + grown(" ", n) + "a Problem section.\n"),
+    "reply-wrote": lambda n: reply(f"On Mon, {grown('x ', n)} wrote:\n> quoted\n\nNo.\n"),
+    "reply-quote-lines": lambda n: reply(grown("> A quoted line of the patch.\n", n)),
+    "reply-sections": lambda n: reply("Something like this:\n\n" + grown("== X ==\nText.\n", n)),
+    "reply-tags": lambda n: reply("With that:\n\n" + grown("Reviewed-by: T R <t@r.org>\n", n)),
+    "references-chain": lambda n: reply(
+        "Fine.\n", headers="References: " + grown("<a@b.org> ", n) + "\n"
+    ).replace("References: <growth-1@example.org>\n", ""),
 }
 
 

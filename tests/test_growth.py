@@ -21,14 +21,24 @@ def test_hostile_parts_of_a_mail_take_linear_time() -> None:
     from lint.engine.rules import run
     from lint.mail.model import RawMail
     from lint.rulebook.ruleset import load_ruleset
+    from lint.thread.threads import summarize
 
     rules = load_ruleset(Config())
     rules = rules.select([rule.id for rule in rules.rules])
     hostile = ["from-comments", "subject-number", "hunk-header-digits", "signoff-x"]
     hostile += ["signoff-lt", "signoff-at-lt", "reviewed-by", "reported-by", "co-developed-by"]
+    hostile += ["subject-colons", "subject-re", "subject-brackets", "qp-soft-breaks"]
     for name in hostile:
         data = SHAPES[name](20_000).encode()
         started = time.perf_counter()
-        for patch in read_patches([RawMail(data, name)]):
+        for seq, patch in enumerate(read_patches([RawMail(data, name)])):
             run(patch, rules)
+            summarize(patch, seq, detail=True)
         assert time.perf_counter() - started < 2.0, name
+    # A review reply's request sentence of thousands of blanks backtracked for seconds.
+    data = SHAPES["reply-please-add"](20_000).encode()
+    started = time.perf_counter()
+    for patch in read_patches([RawMail(data, "reply")]):
+        summary = summarize(patch, 0, detail=True)
+        assert summary.review is not None
+    assert time.perf_counter() - started < 2.0
