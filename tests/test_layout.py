@@ -104,7 +104,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
 
 
-MAX_LINES = 420
+MAX_LINES = 425
 """Modules stay small: about 400 lines (the git mailinfo port and the diff parser are
 one state machine each, just over it)."""
 
