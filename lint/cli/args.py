@@ -135,6 +135,14 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
         metavar="N",
         help="lint with N worker processes (default 1)",
     )
+    lint.add_argument(
+        "--time-budget",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="stop analysing a message after SECONDS, report it as not checked and go on "
+        "(default 5; 0: no limit)",
+    )
     lint.add_argument("-o", "--output", type=Path, help="write the report to FILE, not stdout")
     lint.add_argument(
         "--color",

@@ -104,7 +104,13 @@ def cmd_lint(args: argparse.Namespace) -> int:
     # Thread-level rules (review-followup) see small summaries of the mails, after the run;
     # the per-patch run makes them while it decodes each mail.
     thread_pass = ThreadPass.for_ruleset(ruleset, decode, context)
-    job = LintJob(ruleset, context, decode, summarize_threads=thread_pass is not None)
+    job = LintJob(
+        ruleset,
+        context,
+        decode,
+        summarize_threads=thread_pass is not None,
+        time_budget=max(args.time_budget, 0.0),
+    )
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     mails = _open_inputs(args.inputs, args.directory)
     sink = ReportSink(args, ruleset)

@@ -29,6 +29,7 @@ from lint.diagnostic import Diagnostic, Location, Severity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from lint.engine.budget import Budget
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset, RuleSpec
 
@@ -49,7 +50,10 @@ def active_profile(patch: Patch, ruleset: Ruleset, context: CheckContext | None 
 
 
 def run(
-    patch: Patch, ruleset: Ruleset, context: CheckContext | None = None
+    patch: Patch,
+    ruleset: Ruleset,
+    context: CheckContext | None = None,
+    budget: Budget | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Every diagnostic of ``ruleset`` on ``patch``, sorted by :attr:`Diagnostic.sort_key`."""
     if not is_linted(patch):
@@ -62,6 +66,8 @@ def run(
         check = KINDS[rule.kind].on_patch
         if check is None:  # a thread or series rule: not a patch at a time
             continue
+        if budget is not None:
+            budget.stage = f"rule {rule.id}"
         trigger = None
         if rule.when is not None:
             trigger = rule.when.matches(patch)

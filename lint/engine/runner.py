@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from lint.checks.api import CheckContext, Scope
-from lint.diagnostic import Diagnostic
+from lint.diagnostic import Diagnostic, Location, Part, Severity
+from lint.engine.budget import RULE_ID as BUDGET_RULE
+from lint.engine.budget import Budget, BudgetExceeded
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import run
 from lint.mail.model import RawMail
@@ -58,9 +60,13 @@ class LintJob:
     decode: DecodeOptions
     summarize_threads: bool = False
     """Attach a thread summary to the reports of replies, re-rolls and threaded mails."""
+    time_budget: float = 0.0
+    """Seconds the work on one message may take (0: no limit; :mod:`lint.engine.budget`)."""
 
 
-def report_patch(patch: Patch, job: LintJob, threaded: bool = False) -> PatchReport:
+def report_patch(
+    patch: Patch, job: LintJob, threaded: bool = False, budget: Budget | None = None
+) -> PatchReport:
     """Lint one analysed patch (``threaded``: summarise it for the thread rules too)."""
     mail = patch.mail
     summary = None
@@ -74,7 +80,7 @@ def report_patch(patch: Patch, job: LintJob, threaded: bool = False) -> PatchRep
         first_line=mail.first_line,
         subject=patch.subject.raw,
         message_id=mail.message_id,
-        diagnostics=run(patch, job.ruleset, job.context),
+        diagnostics=run(patch, job.ruleset, job.context, budget),
         thread_summary=summary,
     )
 
@@ -82,8 +88,30 @@ def report_patch(patch: Patch, job: LintJob, threaded: bool = False) -> PatchRep
 def _reports(raws: Iterable[RawMail], job: LintJob) -> Iterator[PatchReport]:
     for raw in raws:
         threaded = job.summarize_threads and is_thread_candidate(raw.data)
-        for patch in read_patches((raw,), job.decode):
-            yield report_patch(patch, job, threaded)
+        # The reports are made inside the budget and handed on after it: the timer must
+        # not run while the caller works on them.
+        with Budget(job.time_budget) as budget:
+            try:
+                made = [
+                    report_patch(patch, job, threaded, budget)
+                    for patch in read_patches((raw,), job.decode)
+                ]
+            except BudgetExceeded as stopped:
+                made = [stopped_report(raw, stopped)]
+        yield from made
+
+
+def stopped_report(raw: RawMail, stopped: BudgetExceeded) -> PatchReport:
+    """The report of a message whose analysis ran past its budget: one finding that says so."""
+    where = Location(raw.origin, raw.first_line, Part.HEADER)
+    finding = Diagnostic(
+        rule=BUDGET_RULE,
+        severity=Severity.ERROR,
+        message=f"{stopped}: this message was not checked",
+        location=where,
+        help="A part of it takes the rules too long; patchlens went on with the next message.",
+    )
+    return PatchReport(raw.origin, raw.index, raw.first_line, "", "", (finding,))
 
 
 def lint_batch(batch: list[RawMail], job: LintJob) -> list[PatchReport]:
