@@ -15,7 +15,6 @@ and the bot all run their messages there), and not at all where the platform has
 from __future__ import annotations
 
 import signal
-import threading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,11 +47,11 @@ class Budget:
         self._armed = False
 
     def __enter__(self) -> Budget:
-        usable = (
-            hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        )
-        if self.seconds > 0 and usable:
-            self._previous = signal.signal(signal.SIGALRM, self._expire)
+        if self.seconds > 0 and hasattr(signal, "setitimer"):
+            try:
+                self._previous = signal.signal(signal.SIGALRM, self._expire)
+            except ValueError:  # not the main thread: no timer there
+                return self
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
             self._armed = True
         return self
