@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lint.checks.api import CheckContext
+    from lint.engine.budget import Budget
     from lint.mail.model import DecodedMail
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset
@@ -51,6 +52,8 @@ class Examiner:
     bot: BotConfig
     ruleset: Ruleset
     context: CheckContext | None = None
+    time_budget: float = 5.0
+    """Seconds the work on one mail may take (:mod:`lint.engine.budget`); 0: no limit."""
 
 
 def synthetic_id(data: bytes) -> str:
@@ -74,6 +77,20 @@ def header_message_id(data: bytes) -> str:
 
 def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
     """Examine one mail; never raises for bad input (see the module docstring)."""
+    from lint.engine.budget import Budget, BudgetExceeded
+
+    # A mail that stalls the analysis (a user's rule backtracking on it) is failed with
+    # the stage it reached; the mails after it are examined as usual.
+    with Budget(examiner.time_budget) as budget:
+        try:
+            return _examine(data, origin, examiner, budget)
+        except BudgetExceeded as stopped:
+            budget.stage = "recording"
+            msgid = header_message_id(data) or synthetic_id(data)
+            return Arrival(msgid, Status.FAILED, MailKind.STALLED, reason=str(stopped))
+
+
+def _examine(data: bytes, origin: str, examiner: Examiner, budget: Budget) -> Arrival:
     from lint.mail.decode import decode
     from lint.mail.model import RawMail
     from lint.mail.sanity import check_decoded, check_raw
@@ -87,7 +104,7 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
         msgid = header_message_id(data) or synthetic_id(data)
         return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=err.problem)
     try:
-        return _examine_decoded(mail, data, examiner)
+        return _examine_decoded(mail, data, examiner, budget)
     except InputError as err:
         msgid = _first_msgid(mail.message_id) or synthetic_id(data)
         return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=err.problem)
@@ -96,7 +113,7 @@ def examine(data: bytes, origin: str, examiner: Examiner) -> Arrival:
         return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=f"internal error: {exc!r}")
 
 
-def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arrival:
+def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget: Budget) -> Arrival:
     from lint.engine.rules import run
     from lint.patch.analyse import analyse
 
@@ -134,7 +151,7 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner) -> Arri
         return Arrival(msgid, Status.ACCEPTED, MailKind.COVER, **common)
     if not patch.has_diff:
         return Arrival(msgid, Status.SKIPPED, MailKind.NOT_PATCH, reason="no diff", **common)
-    diagnostics = run(patch, examiner.ruleset, examiner.context)
+    diagnostics = run(patch, examiner.ruleset, examiner.context, budget)
     quotes = _line_texts(patch)
     findings = tuple(
         Finding(

@@ -31,6 +31,8 @@ class MailKind(StrEnum):
     """Sent by this bot."""
     OPTED_OUT = "opted-out"
     MALFORMED = "malformed"
+    STALLED = "stalled"
+    """Its analysis ran past the time budget (:mod:`lint.engine.budget`)."""
 
 
 @record

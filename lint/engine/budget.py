@@ -25,8 +25,12 @@ RULE_ID = "analysis-budget"
 """The rule id of the one finding a message over its budget gets."""
 
 
-class BudgetExceeded(Exception):
-    """The work on a message ran past its budget."""
+class BudgetExceeded(BaseException):
+    """The work on a message ran past its budget.
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is: the ``except Exception`` that keeps
+    one bad mail from stopping the bot must not swallow it.
+    """
 
     def __init__(self, stage: str, seconds: float) -> None:
         super().__init__(stage, seconds)

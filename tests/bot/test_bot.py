@@ -36,6 +36,7 @@ from lint.bot.state import BotState
 from lint.cli.main import main
 from lint.config import Config
 from lint.errors import InputError
+from lint.record import replace
 from lint.rulebook.ruleset import load_ruleset
 
 FIXTURES = Path(__file__).resolve().parents[1] / "bot_fixtures" / "list"
@@ -608,3 +609,46 @@ def test_bot_table_passes_the_project_config(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert load_bot_config(path).state == tmp_path / "s.db"
+
+
+def test_a_stalling_mail_between_two_others_is_failed_and_the_others_answered(
+    tmp_path: Path,
+) -> None:
+    """A user's rule backtracks exponentially on the middle mail: the bot records it as
+    failed with the stage it reached, answers the other two once each, and goes on."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "slow-phrase.toml").write_text(
+        'id = "slow-phrase"\nkind = "changelog-phrase"\nseverity = "warning"\n'
+        "summary = \"A phrase\"\n\n[params]\npattern = '(x+x+)+y'\n"
+    )
+    examples = Path(__file__).resolve().parents[2] / "examples" / "thread"
+    first = (examples / "v1-0001.patch").read_bytes()
+    second = (examples / "v2-0001.patch").read_bytes()
+    stalling = second.replace(b"== Problem ==", b"x" * 40 + b"\n\n== Problem ==")
+    stalling = stalling.replace(b"<20261109090247.7313-1", b"<stalling.7313-1")
+    maildir = fill_maildir(tmp_path / "list", [])
+    for name, data in (("1.eml", first), ("2.eml", stalling), ("3.eml", second)):
+        (maildir / "new" / name).write_bytes(data)
+    state, options = options_for(
+        tmp_path, maildir, Clock(), reply_per="patch", reply_when_clean=True
+    )
+    slow = load_ruleset(Config(rule_dirs=(str(rules),)))
+    examiner = replace(options.examiner, ruleset=slow, time_budget=0.5)
+    options = RunOptions(examiner=examiner, maildir=maildir, clock=options.clock)
+    started = time.monotonic()
+    for _ in range(2):  # a second run answers nothing again
+        run_bot(state, options, print, threading.Event())
+    assert time.monotonic() - started < 20
+    replied = sorted(mail["In-Reply-To"] for mail in outbox_mails(tmp_path / "outbox"))
+    assert replied == [
+        "<20261103081422.4821-1-mira.castell@example.org>",
+        "<20261109090247.7313-1-mira.castell@example.org>",
+    ]
+    [(status, kind, reason)] = rows(
+        tmp_path / "state.sqlite",
+        "SELECT status, json_extract(arrival, '$.kind'), reason FROM messages "
+        "WHERE message_id = '<stalling.7313-1-mira.castell@example.org>'",
+    )
+    assert (status, kind) == ("failed", "stalled")
+    assert reason.startswith("analysis stopped after 0.5 s at rule slow-phrase")
