@@ -5,6 +5,7 @@ every contributor and the list bot lint with the same rulebook::
 
     profile   = "auto"                  # auto | tip | kernel
     fail_on   = "error"                 # default for --fail-on
+    time_budget = 5.0                   # seconds per message (--time-budget); 0: no limit
     rule_dirs = ["tools/patchlens-rules"]  # extra rule folders, relative to this file
 
     [rules]
@@ -54,6 +55,8 @@ class Config:
     """One of :data:`PROFILES`."""
     fail_on: Severity | None = None
     """Default for ``--fail-on``; ``None`` leaves it to the front door."""
+    time_budget: float = 5.0
+    """Seconds the work on one message may take (:mod:`lint.engine.budget`); 0: no limit."""
     rule_dirs: tuple[str, ...] = ()
     """Extra rule folders (absolute), loaded after the packaged rules."""
     enable: tuple[str, ...] = ()
@@ -132,11 +135,15 @@ def load_config(explicit: StrPath | None, start: StrPath) -> Config:
     return parse_config(read_toml(path), path)
 
 
+DEFAULT_TIME_BUDGET = 5.0
+
+
 def parse_config(table: dict[str, Any], path: StrPath) -> Config:
     """Validate a parsed ``.patchlens.toml`` table; ``path`` names it in errors."""
     path = where = os.fspath(path)
     # [bot] belongs to the list bot and is validated by lint.bot.config.
-    _reject_unknown(table, {"profile", "fail_on", "rule_dirs", "rules", "bot"}, where, "")
+    known = {"profile", "fail_on", "time_budget", "rule_dirs", "rules", "bot"}
+    _reject_unknown(table, known, where, "")
     profile = _string(table, "profile", where, "", "auto")
     if profile not in PROFILES:
         raise InputError(
@@ -145,6 +152,9 @@ def parse_config(table: dict[str, Any], path: StrPath) -> Config:
     fail_on: Severity | None = None
     if "fail_on" in table:
         fail_on = _severity(_string(table, "fail_on", where, "", ""), where, "key 'fail_on'")
+    time_budget = table.get("time_budget", DEFAULT_TIME_BUDGET)
+    if isinstance(time_budget, bool) or not isinstance(time_budget, int | float) or time_budget < 0:
+        raise InputError(where, "key 'time_budget' must be a number of seconds, 0 or more")
     rule_dirs = tuple(
         _rule_dir(os.path.dirname(path), name, where)
         for name in _strings(table, "rule_dirs", where, "")
@@ -165,6 +175,7 @@ def parse_config(table: dict[str, Any], path: StrPath) -> Config:
         path=path,
         profile=profile,
         fail_on=fail_on,
+        time_budget=float(time_budget),
         rule_dirs=rule_dirs,
         enable=_strings(rules, "enable", where, "rules"),
         disable=_strings(rules, "disable", where, "rules"),

@@ -138,10 +138,10 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
     lint.add_argument(
         "--time-budget",
         type=float,
-        default=5.0,
+        default=None,
         metavar="SECONDS",
         help="stop analysing a message after SECONDS, report it as not checked and go on "
-        "(default 5; 0: no limit)",
+        "(default: time_budget in .patchlens.toml, else 5; 0: no limit)",
     )
     lint.add_argument("-o", "--output", type=Path, help="write the report to FILE, not stdout")
     lint.add_argument(

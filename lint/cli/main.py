@@ -109,7 +109,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         context,
         decode,
         summarize_threads=thread_pass is not None,
-        time_budget=max(args.time_budget, 0.0),
+        time_budget=max(config.time_budget if args.time_budget is None else args.time_budget, 0.0),
     )
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
     mails = _open_inputs(args.inputs, args.directory)

@@ -59,3 +59,23 @@ def test_the_budget_names_its_stage_and_disarms() -> None:
     time.sleep(0.3)  # a disarmed budget raises nothing afterwards
     with Budget(0):  # no limit
         time.sleep(0.01)
+
+
+def test_the_budget_comes_from_the_config_unless_the_command_line_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lint.cli.main import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "slow-phrase.toml").write_text(SLOW_RULE)
+    example = (ROOT / "examples" / "thread" / "v2-0001.patch").read_text()
+    stalling = tmp_path / "stalling.patch"
+    stalling.write_text(example.replace("== Problem ==", "x" * 40 + "\n\n== Problem =="))
+    config = tmp_path / "patchlens.toml"
+    config.write_text(f'time_budget = 0.3\nrule_dirs = ["{rules}"]\n')
+    assert main(["lint", "-q", "--config", str(config), str(stalling)]) == 1
+    assert "analysis stopped after 0.3 s at rule slow-phrase" in capsys.readouterr().out
+    args = ["lint", "-q", "--config", str(config), "--time-budget", "0.2", str(stalling)]
+    assert main(args) == 1
+    assert "analysis stopped after 0.2 s at rule slow-phrase" in capsys.readouterr().out

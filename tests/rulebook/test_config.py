@@ -98,6 +98,8 @@ def test_explicit_file_must_exist(tmp_path: Path) -> None:
         ("profile = 'x86'\n", "bad value 'x86' for key 'profile' (expected auto, tip, kernel)"),
         ("profile = 3\n", "key 'profile' must be a string"),
         ("fail_on = 'fatal'\n", "bad value for key 'fail_on': unknown severity 'fatal'"),
+        ("time_budget = -1\n", "key 'time_budget' must be a number of seconds, 0 or more"),
+        ("time_budget = '5'\n", "key 'time_budget' must be a number of seconds, 0 or more"),
         ("rule_dirs = 'tools'\n", "key 'rule_dirs' must be a list of strings"),
         ("rule_dirs = ['missing']\n", "key 'rule_dirs': folder 'missing' does not exist"),
         ("rules = 1\n", "key 'rules' must be a table"),
