@@ -117,8 +117,9 @@ def _thread(messages: Sequence[MessageSummary]) -> Thread:
     ordered = tuple(sorted(messages, key=lambda m: m.seq))
     postings = _postings([m for m in ordered if not m.reply])
     by_id = {m.message_id: m for m in ordered if m.message_id}
+    above: dict[str, MessageSummary | None] = {}
     reviews = tuple(
-        ThreadReview(m, m.review, _target(m, by_id, postings))
+        ThreadReview(m, m.review, _target(m, by_id, postings, above))
         for m in ordered
         if m.reply and m.review is not None
     )
@@ -151,18 +152,34 @@ def _target(
     reply: MessageSummary,
     by_id: dict[str, MessageSummary],
     postings: Sequence[Posting],
+    above: dict[str, MessageSummary | None],
 ) -> MessageSummary | None:
-    """The patch or cover letter a reply reviews: up the reply chain, else by subject."""
-    seen: set[str] = set()
+    """The patch or cover letter a reply reviews: up the reply chain, else by subject.
+
+    ``above`` remembers, for each Message-ID walked through, the first message that is
+    not a reply above it (``None``: none), so that a chain of thousands of replies is
+    walked once, not once per reply.
+    """
+    path: dict[str, None] = {}  # the Message-IDs walked, in order (a dict: fast "in")
+    found: MessageSummary | None = None
     current = reply
-    while current.in_reply_to and current.in_reply_to not in seen:
-        seen.add(current.in_reply_to)
-        found = by_id.get(current.in_reply_to)
-        if found is None:
+    while current.in_reply_to:
+        key = current.in_reply_to
+        if key in above:
+            found = above[key]
             break
-        if not found.reply:
-            return found
-        current = found
+        parent = by_id.get(key)
+        if parent is None or key in path:  # not in the input, or a loop of references
+            break
+        path[key] = None
+        if not parent.reply:
+            found = parent
+            break
+        current = parent
+    for key in path:
+        above[key] = found
+    if found is not None:
+        return found
     for posting in postings:
         if posting.version != reply.version:
             continue
