@@ -10,6 +10,10 @@ out of time, is marked FAIL. A traceback is a FAIL too.
     .venv/bin/python bench/growth.py                  # 10 KB and 100 KB
     .venv/bin/python bench/growth.py --max 1000000    # and 1 MB
     .venv/bin/python bench/growth.py --only from-plus --max 1000000
+
+Then two shapes of a whole input, grown by messages (100, 1,000 and 10,000; the last
+with ``--max 1000000``): copies of a review thread, and a References chain that deep,
+each linted by ``patchlens lint`` with its thread pass.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,6 +143,56 @@ SHAPES: dict[str, Callable[[int], str]] = {
 }
 
 
+def thread_copies(copies: int) -> str:
+    """An mbox of ``copies`` copies of a thread (a patch, a review, a re-roll), each copy
+    with its own Message-IDs, as a list archive holds many threads."""
+    out = []
+    for n in range(copies):
+        patch = mail().replace("<growth-1@example.org>", f"<p{n}@example.org>")
+        review = reply("Please add a Problem section.\n")
+        review = review.replace("<growth-2@example.org>", f"<r{n}@example.org>")
+        review = review.replace("<growth-1@example.org>", f"<p{n}@example.org>")
+        out += [patch, review]
+    return "".join(out)
+
+
+def references_chain(copies: int) -> str:
+    """An mbox of ``copies`` replies, each answering the one before (a deep thread)."""
+    out = [mail()]
+    for n in range(copies):
+        parent = "<growth-1@example.org>" if n == 0 else f"<d{n - 1}@example.org>"
+        text = reply("Fine.\n").replace("<growth-2@example.org>", f"<d{n}@example.org>")
+        out.append(text.replace("<growth-1@example.org>", parent))
+    return "".join(out)
+
+
+MBOX_SHAPES: dict[str, Callable[[int], str]] = {
+    "mbox-thread-copies": thread_copies,
+    "mbox-references-depth": references_chain,
+}
+"""Shapes of a whole input, grown by messages (100, 1,000, 10,000), linted by the
+command line with its thread pass, as a list archive is."""
+
+
+def run_mbox(text: str, limit: float) -> tuple[float | None, str]:
+    """Seconds for ``patchlens lint`` on the mbox ``text`` in a fresh process."""
+    with tempfile.NamedTemporaryFile("w", suffix=".mbox", delete=False) as handle:
+        handle.write(text)
+        path = handle.name
+    command = [sys.executable, "-m", "lint", "lint", "-q", "--format", "terse", path]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=limit, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+    finally:
+        Path(path).unlink()
+    if done.returncode not in (0, 1):
+        lines = done.stderr.strip().splitlines()
+        return None, lines[-1] if lines else f"exit {done.returncode}"
+    return time.perf_counter() - started, ""
+
+
 def run_one(text: str, limit: float) -> tuple[float | None, str]:
     """Seconds to read and lint ``text`` in a fresh process, or ``None`` past ``limit``."""
     with tempfile.NamedTemporaryFile("w", suffix=".patch", delete=False) as handle:
@@ -219,6 +274,29 @@ def main() -> int:
         shown = " ".join(f"{g:5.1f}x" for g in growth)
         verdict = "FAIL " + problem if bad else f"ok {refused}"
         print(f"{name:24} {cells}   {shown} {verdict}".rstrip())
+    counts = [n for n in (100, 1_000, 10_000) if n * 10 <= args.max]
+    if (counts and not args.only) or any(name in MBOX_SHAPES for name in args.only or ()):
+        print(f"\n{'mbox shape':24} " + " ".join(f"{n:>6} msg" for n in counts) + "   growth")
+    for name, make in MBOX_SHAPES.items():
+        if args.only and name not in args.only:
+            continue
+        times = []
+        problem = ""
+        for count in counts:
+            seconds, problem = run_mbox(make(count), args.limit * 10)
+            times.append(seconds)
+            if seconds is None:
+                break
+        growth = [
+            later / max(earlier, 1e-3)
+            for earlier, later in pairwise(times)
+            if earlier is not None and later is not None
+        ]
+        bad = bool(problem) or any(g > 15 for g in growth)
+        failures += bad
+        cells = " ".join(f"{t:>8.3f}s" if t is not None else f"{'-':>9}" for t in times)
+        shown = " ".join(f"{g:5.1f}x" for g in growth)
+        print(f"{name:24} {cells}   {shown} {'FAIL ' + problem if bad else 'ok'}".rstrip())
     print(f"\n{failures} shape(s) failed")
     return 1 if failures else 0
 
