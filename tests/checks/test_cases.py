@@ -86,25 +86,21 @@ def test_every_case_folder_names_a_rule_and_every_fail_case_has_a_sidecar() -> N
             assert path.with_suffix(".expected").is_file(), path
 
 
-@pytest.mark.parametrize("path", PATCHES, ids=[f"{p.parent.name}/{p.stem}" for p in PATCHES])
-def test_case(path: Path, ruleset: Ruleset) -> None:
-    rule_id = path.parent.name
-    found = diagnostics_of(path, rule_id, ruleset)
+def assert_as_expected(path: Path, found: list[str]) -> None:
+    """A pass case finds nothing; a fail case finds exactly the lines of its sidecar."""
     if path.stem.startswith("pass-"):
         assert found == []
     else:
         expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
         assert expected, f"{path.with_suffix('.expected')} is empty"
         assert found == expected
+
+
+@pytest.mark.parametrize("path", PATCHES, ids=[f"{p.parent.name}/{p.stem}" for p in PATCHES])
+def test_case(path: Path, ruleset: Ruleset) -> None:
+    assert_as_expected(path, diagnostics_of(path, path.parent.name, ruleset))
 
 
 @pytest.mark.parametrize("path", SENDS, ids=[f"{p.parent.name}/{p.stem}" for p in SENDS])
 def test_series_case(path: Path, ruleset: Ruleset) -> None:
-    rule_id = path.parent.name
-    found = series_diagnostics_of(path, rule_id, ruleset)
-    if path.stem.startswith("pass-"):
-        assert found == []
-    else:
-        expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
-        assert expected, f"{path.with_suffix('.expected')} is empty"
-        assert found == expected
+    assert_as_expected(path, series_diagnostics_of(path, path.parent.name, ruleset))
