@@ -12,8 +12,11 @@ quoted commits are indented by convention), quoted reply lines (``>``),
 
 Parameters:
 
-- ``pattern`` (regex, required): what to find.
-- ``message``: the finding; ``{match}`` is replaced by the first matched text.
+- ``pattern`` (regex, required): what to find. When it has groups, the wording
+  is the first group that took part in the match, and the rest of the match is
+  context: ``(?:^|[^\\w])(we)\\b`` finds "we" as a word without look-behind, which
+  RE2, the engine rule patterns run on, does not have.
+- ``message``: the finding; ``{match}`` is replaced by the first wording found.
 - ``help``: how to fix it.
 - ``first_line_only`` (default false): only the first line of each
   paragraph counts (for headings such as ``Changes in v3:``).
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from lint.mail.model import TextLine
     from lint.patch.model import Changelog, Patch
     from lint.rulebook.conditions import Trigger
+    from lint.rulebook.regex import Match
 
 
 # A quotation: '...', "..." or `...` opened and closed at word boundaries (so that
@@ -59,7 +63,8 @@ class Params:
     first_line_only: bool = False
     """Only the first line of a paragraph is searched."""
     unless: Regex = Regex("")
-    """A line where this matches at one of the matches is not reported ("" = none)."""
+    """A line where this matches at the start of one of the wordings is not reported
+    ("" = none)."""
     skip_questions: bool = False
     """Lines ending in ``?`` are not judged."""
 
@@ -96,12 +101,12 @@ def check(
             continue
         # Quoted words are quoted, not written: 'This patch adds' in a discussion of them.
         text = _QUOTED.sub(lambda m: " " * len(m.group(0)), item.text)
-        matches = list(params.pattern.finditer(text))
-        if not matches:
+        wordings = [_wording(m) for m in params.pattern.finditer(text)]
+        if not wordings:
             continue
-        if unless is not None and any(unless.match(text, m.start()) for m in matches):
+        if unless is not None and any(unless.match(text, start) for start, _ in wordings):
             continue  # the line is a lead-in, a history note or a scope note
-        hits.append((item, matches[0].group(0).strip()))
+        hits.append((item, wordings[0][1].strip()))
     if not hits:
         return
     first, text = hits[0]
@@ -112,6 +117,14 @@ def check(
         message += f" (on {len(hits)} lines: {shown}{more})"
     lines = ",".join(str(item.line) for item, _ in hits)
     yield Finding(message, first.line, Part.BODY, help=params.help, data=(("lines", lines),))
+
+
+def _wording(match: Match) -> tuple[int, str]:
+    """Where the wording starts, and its text: the first group that matched, or all."""
+    for number, text in enumerate(match.groups(), 1):
+        if text is not None:
+            return match.start(number), text
+    return match.start(), match.group(0)
 
 
 KIND = CheckKind(name="changelog-phrase", params_type=Params, doc=__doc__ or "", on_patch=check)
