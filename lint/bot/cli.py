@@ -123,7 +123,10 @@ def run_command(
     from lint.checks.checkpatch.dictionary import choose_dictionary
 
     context = CheckContext(profile=config.profile, spelling=choose_dictionary(None))
-    examiner = Examiner(bot, load_ruleset(config), context, time_budget=config.time_budget)
+    ruleset = load_ruleset(config)
+    for note in ruleset.notes:
+        stderr.write(f"patchlens bot: note: {note}\n")
+    examiner = Examiner(bot, ruleset, context, time_budget=config.time_budget)
     if args.maildir is not None:
         if not args.maildir.is_dir():
             raise InputError(str(args.maildir), "no such maildir")

@@ -66,7 +66,10 @@ def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
 
         raise InputError(f"-C {args.directory}", "no such directory")
     config = load_config(args.config, start)
-    return config, load_ruleset(config)
+    ruleset = load_ruleset(config)
+    for note in ruleset.notes:
+        print(f"patchlens: note: {note}", file=sys.stderr)
+    return config, ruleset
 
 
 # --- sub-commands ---------------------------------------------------------------------

@@ -85,6 +85,11 @@ class _Verdict:
     def blocking(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity >= self.threshold)
 
+    @property
+    def notes(self) -> str:
+        """The rulebook's load notes (a pattern RE2 cannot run), a line each."""
+        return "".join(f"patchlens: note: {note}\n" for note in self.ruleset.notes)
+
 
 def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
     """The rulebook of the repository at ``cwd`` applied to ``patch``."""
@@ -168,12 +173,12 @@ def sendemail_validate(
 
     place = position(patch, env)
     state = state_path(env, cwd) if place is not None else None
-    series_notice = ""
+    series_notice = verdict.notes
     if state is not None and place is not None:  # a numbered mail of a series
         entry = entry_with_headers(patch, header_file)
         earlier = load_state(state, place)
         if earlier is None:
-            series_notice = (
+            series_notice += (
                 "patchlens: the earlier mails of this series were not recorded "
                 "(an interrupted send?): series checks skipped\n"
             )
@@ -230,19 +235,20 @@ def commit_msg(
     if commit is None:
         return HookResult(EXIT_PASS)  # an empty message: git aborts the commit itself
     verdict = _lint(_read_one(commit.data, message_file), cwd, settings)
+    notes = verdict.notes
     if not verdict.diagnostics:
-        return HookResult(EXIT_PASS)
+        return HookResult(EXIT_PASS, notes)
     lines = [_line(d, commit.where(d.location.line)) for d in verdict.diagnostics]
     if not verdict.blocking:
         head = f"patchlens: commit message: {_counts(verdict.diagnostics)} (not blocking)"
-        return HookResult(EXIT_PASS, "\n".join([head, *lines]) + "\n")
+        return HookResult(EXIT_PASS, notes + "\n".join([head, *lines]) + "\n")
     advice = [
         f"patchlens: {_counts(verdict.diagnostics)}: the commit was not made.",
         f"  your message is kept in {message_file}; see a rule: patchlens rules RULE-ID",
         "  commit anyway: git commit --no-verify ...",
     ]
     head = f"patchlens: commit message blocked by {len(verdict.blocking)} finding(s)"
-    return HookResult(EXIT_BLOCK, "\n".join([head, *lines, *advice]) + "\n")
+    return HookResult(EXIT_BLOCK, notes + "\n".join([head, *lines, *advice]) + "\n")
 
 
 # --- front door -------------------------------------------------------------------------

@@ -328,7 +328,7 @@ def _compile_key(
             )
         sources = _strings(value, where, key)
         patterns = _regexes(sources, where, key)
-        literals = tuple(required_literal(p.compiled) for p in patterns)
+        literals = tuple(required_literal(p) for p in patterns)
         return DiffLine(
             sources, patterns, side, frozenset(literals) if all(literals) else frozenset()
         )

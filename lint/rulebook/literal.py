@@ -11,8 +11,12 @@ import re
 
 from lint.lazyregex import lazy_regex
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lint.rulebook.regex import Regex
 
-def required_literal(pattern: re.Pattern[str]) -> str:
+
+def required_literal(pattern: re.Pattern[str] | Regex) -> str:
     """The longest run of plain characters every match of ``pattern`` contains, or ``""``.
 
     Read from the pattern's source, conservatively: only the top-level sequence

@@ -46,6 +46,7 @@ from lint.resources import resource_dir
 from lint.rulebook.conditions import compile_condition
 from lint.rulebook.doc import read_doc
 from lint.rulebook.params import build_params
+from lint.rulebook.regex import regex_notes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ class RuleSpec:
     severity_configured: bool = False
     """The configuration set :attr:`severity`: it holds for every patch and every finding
     (escalations and a check's own grade of a finding give way to it)."""
+    notes: tuple[str, ...] = ()
+    """What the loader has to say of the rule file: a pattern RE2 cannot run."""
 
     def severity_for(self, patch: Patch) -> Severity:
         """The severity of this rule's findings on ``patch``."""
@@ -134,6 +137,11 @@ class Ruleset:
             for profile in ("tip", "kernel")
         }
         object.__setattr__(self, "by_profile", active)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The loader's notes on the rule files (see :attr:`RuleSpec.notes`)."""
+        return tuple(note for rule in self.rules for note in rule.notes)
 
     def get(self, name: str) -> RuleSpec | None:
         """The rule with this id, or else with this checkpatch name (any case)."""
@@ -289,6 +297,7 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
                 f"params.{kind.alias_param} '{named}', the type this rule reports",
             )
         checkpatch = named
+    notes = tuple(regex_notes((when, escalate, params)))
     return RuleSpec(
         id=rule_id,
         kind=kind_name,
@@ -306,6 +315,7 @@ def load_rule(path: StrPath, vocabulary: Vocabulary | None = None) -> RuleSpec:
         good=doc.good,
         example_commits=doc.commits,
         escalate=escalate,
+        notes=notes,
     )
 
 
