@@ -102,6 +102,48 @@ def grown(unit: str, size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size]
 
 
+HUNK = """\
+@@ -{start},3 +{start},3 @@ static void setup_{number}(void)
+ {{
+-	old_call({number});
++	new_call({number});
+ }}
+"""
+FILE = """\
+diff --git a/{path} b/{path}
+--- a/{path}
++++ b/{path}
+"""
+
+
+def with_diff(diff: str) -> str:
+    """The ordinary mail with ``diff`` in place of its diff."""
+    text = mail()
+    return text[: text.index("diff --git ")] + diff
+
+
+def many_hunks(size: int) -> str:
+    """One file, as many small hunks as make ``size`` bytes."""
+    path = "arch/x86/kernel/cpu/common.c"
+    parts, used, number = [FILE.format(path=path)], 0, 0
+    while used < size:
+        parts.append(HUNK.format(start=10 + 10 * number, number=number))
+        used += len(parts[-1])
+        number += 1
+    return with_diff("".join(parts))
+
+
+def many_files(size: int) -> str:
+    """As many files of one small hunk each as make ``size`` bytes."""
+    parts, used, number = [], 0, 0
+    while used < size:
+        path = f"arch/x86/kernel/cpu/part{number}.c"
+        parts.append(FILE.format(path=path) + HUNK.format(start=10, number=number))
+        used += len(parts[-1])
+        number += 1
+    return with_diff("".join(parts))
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "from-plus": lambda n: mail(author=f"A <a@{grown('+', n)}>", signoff=f"A <a@{grown('+', n)}>"),
     "from-comments": lambda n: mail(author=f"A {grown('(', n)} <a@b.org>"),
@@ -119,6 +161,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "changelog-wrote": lambda n: mail(body=f"On Mon, {grown('x ', n)} wrote:\n> quoted\n"),
     "changelog-diff": lambda n: mail(body="diff --git a/" + grown("a/", n) + " b/x\n"),
     "changelog-lines": lambda n: mail(body=grown("A line of changelog text.\n", n)),
+    "changelog-sections": lambda n: mail(body=grown("== CR Pinning Background ==\nText.\n\n", n)),
+    "changelog-commit-refs": lambda n: mail(
+        body=grown('Since commit 0123456789ab ("x86/cpu: Pin CR4 bits") it runs early.\n', n)
+    ),
     "signoff-x": lambda n: mail(signoff=grown("x", n)),
     "signoff-lt": lambda n: mail(signoff=grown("<", n)),
     "signoff-at-lt": lambda n: mail(signoff=grown("@<", n)),
@@ -130,6 +176,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "file-name": lambda n: mail(path="arch/x86/" + grown("a/", n) + "x.c"),
     "added-line": lambda n: mail(added="\n+\t" + grown("x", n) + ";"),
     "added-lines": lambda n: mail(added=grown("\n+\tfoo();", n)),
+    "many-hunks": many_hunks,
+    "many-files": many_files,
     "hunk-header-digits": lambda n: mail().replace("@@ -10,3", f"@@ -{grown('1', n)},3"),
     "qp-soft-breaks": qp_mail,
     "reply-please-add": lambda n: reply("Please add" + grown(" ", n) + "a Problem section.\n"),

@@ -45,6 +45,11 @@ rules (Documentation/process/maintainer-tip.rst); ``kernel`` = everything else;
 _TOML_POSITION = lazy_regex(r"\(at line (\d+), column (\d+)\)$")
 
 
+DEFAULT_PART_LIMIT = 4 << 20
+"""Characters of a changelog or diff checked by default: twice the largest real patch in
+the shared data (1.8 MB), about two seconds of checks here (:mod:`lint.patch.limits`)."""
+
+
 @record
 class Config:
     """Validated configuration; the defaults are what you get without a file."""
@@ -57,6 +62,8 @@ class Config:
     """Default for ``--fail-on``; ``None`` leaves it to the front door."""
     time_budget: float = 5.0
     """Seconds the work on one message may take (:mod:`lint.engine.budget`); 0: no limit."""
+    part_limit: int = DEFAULT_PART_LIMIT
+    """Characters of a changelog or diff that are checked (:mod:`lint.patch.limits`); 0: all."""
     rule_dirs: tuple[str, ...] = ()
     """Extra rule folders (absolute), loaded after the packaged rules."""
     enable: tuple[str, ...] = ()
@@ -136,13 +143,34 @@ def load_config(explicit: StrPath | None, start: StrPath) -> Config:
 
 
 DEFAULT_TIME_BUDGET = 5.0
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def parse_size(value: object) -> int:
+    """A size in characters: ``4194304``, ``"512K"``, ``"4M"`` (K and M are 1024-based).
+
+    Raises :class:`ValueError` with the reason for anything else.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = value, ""
+    elif isinstance(value, str):
+        text = value.strip().lower().removesuffix("b").removesuffix("i")
+        digits = text.rstrip("kmg")
+        number, unit = (int(digits), text[len(digits) :]) if digits.isdigit() else (-1, "")
+        if unit not in _SIZE_UNITS:
+            number = -1
+    else:
+        number, unit = -1, ""
+    if number < 0:
+        raise ValueError(f"{value!r} is not a size (a number of characters, or 512K, 4M; 0: none)")
+    return number * _SIZE_UNITS[unit]
 
 
 def parse_config(table: dict[str, Any], path: StrPath) -> Config:
     """Validate a parsed ``.patchlens.toml`` table; ``path`` names it in errors."""
     path = where = os.fspath(path)
     # [bot] belongs to the list bot and is validated by lint.bot.config.
-    known = {"profile", "fail_on", "time_budget", "rule_dirs", "rules", "bot"}
+    known = {"profile", "fail_on", "time_budget", "part_limit", "rule_dirs", "rules", "bot"}
     _reject_unknown(table, known, where, "")
     profile = _string(table, "profile", where, "", "auto")
     if profile not in PROFILES:
@@ -155,6 +183,12 @@ def parse_config(table: dict[str, Any], path: StrPath) -> Config:
     time_budget = table.get("time_budget", DEFAULT_TIME_BUDGET)
     if isinstance(time_budget, bool) or not isinstance(time_budget, int | float) or time_budget < 0:
         raise InputError(where, "key 'time_budget' must be a number of seconds, 0 or more")
+    part_limit = DEFAULT_PART_LIMIT
+    if "part_limit" in table:
+        try:
+            part_limit = parse_size(table["part_limit"])
+        except ValueError as exc:
+            raise InputError(where, f"key 'part_limit': {exc}") from None
     rule_dirs = tuple(
         _rule_dir(os.path.dirname(path), name, where)
         for name in _strings(table, "rule_dirs", where, "")
@@ -176,6 +210,7 @@ def parse_config(table: dict[str, Any], path: StrPath) -> Config:
         profile=profile,
         fail_on=fail_on,
         time_budget=float(time_budget),
+        part_limit=part_limit,
         rule_dirs=rule_dirs,
         enable=_strings(rules, "enable", where, "rules"),
         disable=_strings(rules, "disable", where, "rules"),

@@ -126,7 +126,9 @@ def run_command(
     ruleset = load_ruleset(config)
     for note in ruleset.notes:
         stderr.write(f"patchlens bot: note: {note}\n")
-    examiner = Examiner(bot, ruleset, context, time_budget=config.time_budget)
+    examiner = Examiner(
+        bot, ruleset, context, time_budget=config.time_budget, part_limit=config.part_limit
+    )
     if args.maildir is not None:
         if not args.maildir.is_dir():
             raise InputError(str(args.maildir), "no such maildir")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.bot.model import Arrival, Finding, MailKind, Status
+from lint.config import DEFAULT_PART_LIMIT
 from lint.errors import InputError
 from lint.lazyregex import lazy_regex
 from lint.record import record
@@ -54,6 +55,8 @@ class Examiner:
     context: CheckContext | None = None
     time_budget: float = 5.0
     """Seconds the work on one mail may take (:mod:`lint.engine.budget`); 0: no limit."""
+    part_limit: int = DEFAULT_PART_LIMIT
+    """Characters of a changelog or diff that are checked (:mod:`lint.patch.limits`); 0: all."""
 
 
 def synthetic_id(data: bytes) -> str:
@@ -117,7 +120,7 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
     from lint.engine.rules import run
     from lint.patch.analyse import analyse
 
-    patch = analyse(mail)
+    patch = analyse(mail, examiner.part_limit)
     bot = examiner.bot
     msgid = _first_msgid(mail.message_id) or synthetic_id(data)
     recipients = tuple(

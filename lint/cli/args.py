@@ -143,6 +143,14 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
         help="stop analysing a message after SECONDS, report it as not checked and go on "
         "(default: time_budget in .patchlens.toml, else 5; 0: no limit)",
     )
+    lint.add_argument(
+        "--part-limit",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="check a changelog or diff longer than SIZE characters (4M, 512K, 100000) on "
+        "its first SIZE and say so (default: part_limit in .patchlens.toml, else 4M; 0: all)",
+    )
     lint.add_argument("-o", "--output", type=Path, help="write the report to FILE, not stdout")
     lint.add_argument(
         "--color",
@@ -340,6 +348,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _size(text: str) -> int:
+    from lint.config import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def version() -> str:

@@ -50,10 +50,15 @@ def _open_inputs(specs: Sequence[str], directory: Path | None) -> Iterator[RawMa
     return chain.from_iterable(opened)
 
 
-def _decode_options(args: argparse.Namespace) -> DecodeOptions:
+def _decode_options(args: argparse.Namespace, config: Config | None) -> DecodeOptions:
+    """How to decode: ``--scissors``; the part limit of ``--part-limit`` or ``config``
+    (no config: no limit, for ``patchlens parse``, which shows everything it reads)."""
     from lint.engine.pipeline import DecodeOptions
 
-    return DecodeOptions(scissors=bool(args.scissors))
+    limit = getattr(args, "part_limit", None)
+    if limit is None:
+        limit = config.part_limit if config is not None else 0
+    return DecodeOptions(scissors=bool(args.scissors), part_limit=limit)
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
@@ -103,7 +108,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"patchlens: {note}", file=sys.stderr)
     from lint.engine.threads import ThreadPass
 
-    decode = _decode_options(args)
+    decode = _decode_options(args, config)
     # Thread-level rules (review-followup) see small summaries of the mails, after the run;
     # the per-patch run makes them while it decodes each mail.
     thread_pass = ThreadPass.for_ruleset(ruleset, decode, context)
@@ -145,7 +150,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from lint.report.model_json import render_message
 
     mails = _open_inputs(args.inputs, args.directory)
-    chunks = (render_message(patch) for patch in read_patches(mails, _decode_options(args)))
+    chunks = (render_message(patch) for patch in read_patches(mails, _decode_options(args, None)))
     if args.output:
         write_atomically(args.output, "".join(chunks))
     else:
@@ -162,7 +167,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     config, ruleset = _load(args)
     mails = _open_inputs(args.inputs, args.directory)
     context = CheckContext(profile=config.profile, spelling=_spelling(ruleset, args.directory))
-    explainer = explain_mails(mails, ruleset, context, _decode_options(args))
+    explainer = explain_mails(mails, ruleset, context, _decode_options(args, config))
     emit(render(explainer, args.format), args.output)
     return EXIT_CLEAN
 
@@ -183,7 +188,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         spelling=_spelling(ruleset, args.directory or (commits.path if commits else None)),
     )
     for path in fix_inputs([args.input]):
-        result = fix_file(path, ruleset, context, _decode_options(args))
+        result = fix_file(path, ruleset, context, _decode_options(args, config))
         target = path if args.in_place else output_path(args.input, path, args.output)
         if target != path or result.changed:
             write_atomically(target, result.text)

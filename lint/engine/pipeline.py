@@ -8,6 +8,7 @@ from lint.mail.decode import decode
 from lint.mail.model import RawMail
 from lint.mail.sanity import check_decoded, check_raw
 from lint.patch.analyse import analyse
+from lint.patch.limits import DEFAULT_PART_LIMIT
 from lint.patch.model import Patch
 from lint.record import record
 
@@ -18,6 +19,8 @@ class DecodeOptions:
 
     scissors: bool = False
     inbody_headers: bool = True
+    part_limit: int = DEFAULT_PART_LIMIT
+    """Characters of a changelog or diff that are checked (0: all; :mod:`lint.patch.limits`)."""
 
 
 def read_patches(raws: Iterable[RawMail], options: DecodeOptions | None = None) -> Iterator[Patch]:
@@ -27,4 +30,4 @@ def read_patches(raws: Iterable[RawMail], options: DecodeOptions | None = None) 
         check_raw(raw)
         mail = decode(raw, scissors=opts.scissors, inbody_headers=opts.inbody_headers)
         check_decoded(mail)
-        yield analyse(mail)
+        yield analyse(mail, opts.part_limit)

@@ -19,6 +19,9 @@ component is one of the tip tree's areas (``rules/data/profiles.toml``), else
 A check yields :class:`~lint.checks.api.Finding` records; the engine makes each a
 :class:`~lint.diagnostic.Diagnostic` with the rule's id, severity and checkpatch
 name and the mail it is on. It never prints.
+
+A part checked only on a prefix, for its size (:mod:`lint.patch.limits`), gets one
+``analysis-size`` note where the checking stopped.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from lint.diagnostic import Diagnostic, Location, Severity
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.engine.budget import Budget
+    from lint.patch.limits import PartCut
     from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset, RuleSpec
 
@@ -62,6 +66,8 @@ def run(
     given = context if context is not None else CheckContext()
     found: list[Diagnostic] = []
     origin, subject, message_id = patch.origin, patch.subject.raw, patch.mail.message_id
+    for cut in patch.cuts:
+        found.append(_size_note(cut, origin, subject, message_id))
     for rule in ruleset.by_profile[profile]:
         check = KINDS[rule.kind].on_patch
         if check is None:  # a thread or series rule: not a patch at a time
@@ -78,6 +84,25 @@ def run(
         for item in check(patch, rule.params, trigger, given):
             found.append(diagnostic(rule, item, severity, origin, subject, message_id))
     return tuple(sorted(found, key=lambda d: d.sort_key))
+
+
+SIZE_RULE = "analysis-size"
+"""The rule id of the note on a part checked only on a prefix."""
+
+
+def _size_note(cut: PartCut, origin: str, subject: str, message_id: str) -> Diagnostic:
+    return Diagnostic(
+        rule=SIZE_RULE,
+        severity=Severity.NOTE,
+        message=cut.describe(),
+        location=Location(origin, cut.line, cut.part),
+        help=(
+            "Parts longer than part_limit (in .patchlens.toml, or --part-limit) are checked "
+            "on a prefix; findings past it are not reported."
+        ),
+        subject=subject,
+        message_id=message_id,
+    )
 
 
 def diagnostic(

@@ -76,6 +76,7 @@ class HookSettings:
 
 @record
 class _Verdict:
+    patch: Patch
     diagnostics: tuple[Diagnostic, ...]
     threshold: Severity
     ruleset: Ruleset
@@ -91,27 +92,29 @@ class _Verdict:
         return "".join(f"patchlens: note: {note}\n" for note in self.ruleset.notes)
 
 
-def _lint(patch: Patch, cwd: str, settings: HookSettings) -> _Verdict:
-    """The rulebook of the repository at ``cwd`` applied to ``patch``."""
+def _lint(data: bytes, origin: str, cwd: str, settings: HookSettings) -> _Verdict:
+    """The rulebook of the repository at ``cwd`` applied to the mail ``data``."""
     from lint.config import load_config
     from lint.diagnostic import Severity
     from lint.engine.rules import run
     from lint.rulebook.ruleset import load_ruleset
 
     config = load_config(None, cwd)
+    patch = _read_one(data, origin, config.part_limit)
     ruleset = load_ruleset(config)
     threshold = config.fail_on or Severity.WARNING
     if settings.allow_warnings:
         threshold = Severity.ERROR
-    return _Verdict(run(patch, ruleset), threshold, ruleset)
+    return _Verdict(patch, run(patch, ruleset), threshold, ruleset)
 
 
-def _read_one(data: bytes, origin: str) -> Patch:
-    from lint.engine.pipeline import read_patches
+def _read_one(data: bytes, origin: str, part_limit: int) -> Patch:
+    from lint.engine.pipeline import DecodeOptions, read_patches
     from lint.errors import InputError
     from lint.mail.model import RawMail
 
-    patch = next(read_patches([RawMail(data, origin)]), None)
+    options = DecodeOptions(part_limit=part_limit)
+    patch = next(read_patches([RawMail(data, origin)], options), None)
     if patch is None:  # pragma: no cover - read_patches yields one patch per mail
         raise InputError(origin, "no mail found")
     return patch
@@ -158,8 +161,8 @@ def sendemail_validate(
             data = handle.read()
     except OSError as err:
         raise InputError(origin, f"cannot read: {err.strerror or err}") from None
-    patch = _read_one(data, origin)
-    verdict = _lint(patch, cwd, settings)
+    verdict = _lint(data, origin, cwd, settings)
+    patch = verdict.patch
     diagnostics = list(verdict.diagnostics)
 
     from lint.hooks.series import (
@@ -234,7 +237,7 @@ def commit_msg(
     commit = build_commit_mail(message_file, env, cwd)
     if commit is None:
         return HookResult(EXIT_PASS)  # an empty message: git aborts the commit itself
-    verdict = _lint(_read_one(commit.data, message_file), cwd, settings)
+    verdict = _lint(commit.data, message_file, cwd, settings)
     notes = verdict.notes
     if not verdict.diagnostics:
         return HookResult(EXIT_PASS, notes)

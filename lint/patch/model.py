@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Generic, TypeVar
 
+    from lint.patch.limits import PartCut
+
     _T = TypeVar("_T")
 
     class Memo(Generic[_T]):
@@ -176,6 +178,8 @@ class Patch:
     """Input line of the ``---`` separator, 0 when there is none."""
     parsed_diff: Diff | None = None
     """A diff given ready-made (tests, tools); otherwise :attr:`diff` parses the source."""
+    cuts: tuple[PartCut, ...] = ()
+    """The parts checked only on a prefix, for their size (:mod:`lint.patch.limits`)."""
     _parsed: list[Diff] = field(default_factory=list, init=False, repr=False, compare=False)
     _contains: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
     _present: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
