@@ -15,10 +15,12 @@ RE2 where the two read the same text differently:
 - ``\\Z`` is RE2's ``\\z``; ``\\uXXXX`` and ``\\UXXXXXXXX`` become ``\\x{...}``;
 - ``{,n}`` is a quantifier in Python and literal text in RE2: it becomes ``{0,n}``.
 
-Two differences remain, and the rules documentation says so: ``\\b`` and ``\\B``
+Differences remain, and the README says so: ``\\b`` and ``\\B``
 look at ASCII word characters only, and ``$`` without ``(?m)`` matches at the
 very end of the text, not also before a final newline (the rules search lines,
-which carry none).
+which carry none). And ``finditer`` of a pattern that can match the empty
+text moves on after an empty match, where Python may match again at the same
+place; no rule has a use for such a pattern.
 
 What RE2 cannot run at all (look-around, back-references, possessive or atomic
 groups, ``\\W`` or ``\\S`` inside a class, the verbose flag) stays with
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 import re
 import sys
+
+from lint.lazyregex import lazy_regex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,6 +65,10 @@ class Untranslatable(ValueError):
     """A pattern RE2 cannot run with Python's meaning; the message says why."""
 
 
+# What translation looks at: escapes, class brackets and "{,n}"; the rest is copied.
+_TOKEN = lazy_regex(r"\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\.|\[\^?\]?|\]|\{,\d+\}", re.DOTALL)
+
+
 def translate(source: str, flags: int = 0, *, ascii_text: bool = False) -> str:
     """``source`` (Python syntax, already valid for :mod:`re`) written for RE2.
 
@@ -70,70 +78,68 @@ def translate(source: str, flags: int = 0, *, ascii_text: bool = False) -> str:
     equivalent that this function knows; RE2 itself rejects the rest
     (look-around and the like).
     """
+    for_ascii, for_unicode = translations(source, flags)
+    return for_ascii if ascii_text else for_unicode
+
+
+def translations(source: str, flags: int = 0) -> tuple[str, str]:
+    """:func:`translate` for ASCII text and for any text, in one pass."""
     if flags & ~_KNOWN_FLAGS:
         raise Untranslatable("it uses a flag RE2 does not have (verbose, ASCII or locale)")
-    classes = _ASCII if ascii_text else _UNICODE
     prefix = "".join(letter for flag, letter in _FLAG_PREFIX.items() if flags & flag)
-    out: list[str] = [f"(?{prefix})"] if prefix else []
-    position, end = 0, len(source)
+    head = f"(?{prefix})" if prefix else ""
+    ascii_out, unicode_out = [head], [head]
+    last = 0
     in_class = False
-    while position < end:
-        char = source[position]
-        if char == "\\" and position + 1 < end:
-            escaped, position = _escape(source, position, in_class, classes)
-            out.append(escaped)
-            continue
-        if in_class:
-            if char == "]":
-                in_class = False
-            out.append(char)
-            position += 1
-            continue
-        if char == "[":
-            in_class = True
-            out.append(char)
-            position += 1
-            # A "]" first in the class (after an optional "^") is a literal.
-            if source.startswith("^", position):
-                out.append("^")
-                position += 1
-            if source.startswith("]", position):
-                out.append(r"\]")
-                position += 1
-            continue
-        if char == "{" and source.startswith("{,", position):
-            quantifier = re.match(r"\{,(\d+)\}", source[position:])
-            if quantifier:
-                out.append("{0," + quantifier.group(1) + "}")
-                position += quantifier.end()
-                continue
-        out.append(char)
-        position += 1
-    return "".join(out)
+    for token in _TOKEN.finditer(source):
+        text = token.group()
+        plain = source[last : token.start()]
+        last = token.end()
+        if text[0] == "\\":
+            for_ascii, for_unicode = _escape(text, in_class)
+        elif text[0] == "[":
+            # A "]" first in a class (after an optional "^") is a literal; inside a
+            # class "[" and "^" are, and that "]" closes it.
+            opened = "[" + text[1:].replace("]", "")
+            if "]" not in text:
+                for_ascii = for_unicode = opened
+            else:
+                for_ascii = for_unicode = opened + ("]" if in_class else r"\]")
+            in_class = not in_class if "]" in text and in_class else True
+        elif text == "]":
+            for_ascii = for_unicode = text
+            in_class = False
+        else:  # {,n}: a quantifier outside a class
+            for_ascii = for_unicode = text if in_class else "{0," + text[2:]
+        ascii_out += (plain, for_ascii)
+        unicode_out += (plain, for_unicode)
+    ascii_out.append(source[last:])
+    unicode_out.append(source[last:])
+    return "".join(ascii_out), "".join(unicode_out)
 
 
-def _escape(
-    source: str, position: int, in_class: bool, classes: dict[str, tuple[str, bool]]
-) -> tuple[str, int]:
-    """The RE2 text for the escape at ``position``, and the position after it."""
-    letter = source[position + 1]
-    after = position + 2
-    if letter in classes:
-        members, negated = classes[letter]
-        if not in_class:
-            return f"[^{members}]" if negated else f"[{members}]", after
-        if negated:
-            raise Untranslatable(f"\\{letter} inside a character class has no RE2 equivalent")
-        return members, after
+def _escape(text: str, in_class: bool) -> tuple[str, str]:
+    """The RE2 text of the escape ``text``, for ASCII text and for any text."""
+    letter = text[1]
+    if letter in _UNICODE:
+        return _class_escape(letter, in_class, _ASCII), _class_escape(letter, in_class, _UNICODE)
     if letter == "Z":
-        return r"\z", after
-    if letter in "uU":
-        width = 4 if letter == "u" else 8
-        digits = source[after : after + width]
-        return "\\x{" + digits + "}", after + width
+        return r"\z", r"\z"
+    if letter in "uU" and len(text) > 2:
+        code = "\\x{" + text[2:] + "}"
+        return code, code
     if letter == "N":
         raise Untranslatable("named characters (\\N{...}) have no RE2 equivalent")
-    return source[position:after], after
+    return text, text
+
+
+def _class_escape(letter: str, in_class: bool, classes: dict[str, tuple[str, bool]]) -> str:
+    members, negated = classes[letter]
+    if not in_class:
+        return f"[^{members}]" if negated else f"[{members}]"
+    if negated:
+        raise Untranslatable(f"\\{letter} inside a character class has no RE2 equivalent")
+    return members
 
 
 class LinearPattern:
@@ -187,8 +193,7 @@ def compile_linear(source: str, flags: int = 0, *, eager: bool = False) -> Linea
     import re2
 
     try:
-        for_ascii = translate(source, flags, ascii_text=True)
-        for_unicode = translate(source, flags)
+        for_ascii, for_unicode = translations(source, flags)
         regexp = _re2_compile(for_ascii)
         if eager and for_unicode != for_ascii:
             _re2_compile(for_unicode)
