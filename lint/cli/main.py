@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from lint.checks.checkpatch.dictionary import Dictionary
     from lint.config import Config
+    from lint.diagnostic import Diagnostic
     from lint.engine.pipeline import DecodeOptions
     from lint.mail.model import RawMail
     from lint.rulebook.ruleset import Ruleset
@@ -106,17 +107,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"patchlens: spelling dictionary {spelling.describe}", file=sys.stderr)
     if args.verbose and (note := facts_note(ruleset, context.pinning_view)):
         print(f"patchlens: {note}", file=sys.stderr)
+    from lint.engine.series import SeriesPass
     from lint.engine.threads import ThreadPass
 
     decode = _decode_options(args, config)
-    # Thread-level rules (review-followup) see small summaries of the mails, after the run;
-    # the per-patch run makes them while it decodes each mail.
+    # Thread rules (review-followup) and series rules (series-*) see small summaries of
+    # the mails, after the run; the per-patch run makes them while it decodes each mail.
     thread_pass = ThreadPass.for_ruleset(ruleset, decode, context)
+    series_pass = SeriesPass.for_ruleset(ruleset, context)
     job = LintJob(
         ruleset,
         context,
         decode,
         summarize_threads=thread_pass is not None,
+        summarize_series=series_pass is not None,
         time_budget=max(config.time_budget if args.time_budget is None else args.time_budget, 0.0),
     )
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
@@ -126,13 +130,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
         if thread_pass is not None:
             thread_pass.take(report, seq)
             report = replace(report, thread_summary=None)  # nothing else needs it
+        if series_pass is not None:
+            series_pass.take(report)
+            report = replace(report, series_entry=None)
         sink.add(report)
         progress.update(sink.counts["messages"], sink.findings)
     progress.finish()
+    extra: dict[tuple[str, int], list[Diagnostic]] = {}
     if thread_pass is not None:
-        sink.add_thread_findings(thread_pass)
-    text = sink.render()
-    emit(text, args.output)
+        for key, (_, found) in thread_pass.by_mail().items():
+            extra.setdefault(key, []).extend(found)
+    if series_pass is not None:
+        for key, found in series_pass.by_mail().items():
+            extra.setdefault(key, []).extend(found)
+    emit(sink.render(extra), args.output)
     return EXIT_FINDINGS if sink.worst >= int(fail_on) else EXIT_CLEAN
 
 

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Iterator
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
     from typing import NoReturn, TextIO
 
+    from lint.diagnostic import Diagnostic
     from lint.engine.runner import PatchReport
-    from lint.engine.threads import ThreadPass
     from lint.report import Reporter, Summary
     from lint.resources import StrPath
     from lint.rulebook.ruleset import Ruleset
@@ -104,95 +105,63 @@ class Progress:
             self._stream.flush()
 
 
-class Spool:
-    """Text written piece by piece and read back once, in memory until it grows large.
-
-    A report of a few patches stays in memory; past :attr:`LIMIT` characters it moves
-    to an unnamed temporary file, so a run over a 1 GB mbox holds at most that much.
-    """
-
-    LIMIT = 1 << 20
-
-    def __init__(self) -> None:
-        self._pieces: list[str] = []
-        self._size = 0
-        self._file: TextIO | None = None
-
-    def write(self, text: str) -> None:
-        if self._file is not None:
-            self._file.write(text)
-            return
-        self._pieces.append(text)
-        self._size += len(text)
-        if self._size > self.LIMIT:
-            import tempfile
-
-            # Closed in chunks(): the spool lives as long as the run.
-            self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-            self._file.write("".join(self._pieces))
-            self._pieces = []
-
-    def chunks(self) -> Iterator[str]:
-        """Everything written, in order, a megabyte at a time; the spool is then empty."""
-        if self._file is None:
-            yield "".join(self._pieces)
-            self._pieces = []
-            return
-        spool, self._file = self._file, None
-        spool.seek(0)
-        while chunk := spool.read(self.LIMIT):
-            yield chunk
-        spool.close()
-
-
 class ReportSink:
     """Feeds the reports of a lint run to the reporter of ``--format``, in constant memory.
 
-    Each report's text goes to a :class:`Spool` as the run goes (so that a 1 GB mbox
-    with findings on every patch holds none of them); the report is printed, or
-    written, only once complete. The thread findings of a run come after its stream,
-    as a second report of each mail they are on (:mod:`lint.report`).
+    The rules that need a whole thread or series run after the stream, and their
+    findings belong under the mails they are on, in input order, with each mail's
+    other findings. So the sink keeps each report as it comes (in an
+    :class:`~lint.engine.spool.ObjectSpool`, which pickles past the first
+    thousands, so that a 1 GB mbox holds none of them in memory) and renders the
+    document once the stream and those passes are done (:meth:`render`).
     """
 
     def __init__(self, args: argparse.Namespace, ruleset: Ruleset) -> None:
         from collections import Counter
 
+        from lint.engine.spool import ObjectSpool
+
         self._reporter = _reporter(args, ruleset)
-        self._spool = Spool()
-        self._spool.write(self._reporter.head())
-        self._with_findings: set[tuple[str, int]] = set()
-        """The mails with findings so far, so that a thread finding counts a mail once."""
+        self._reports: ObjectSpool[PatchReport] = ObjectSpool()
         self.counts: Counter[str] = Counter()
         self.findings = 0
+        """Findings so far (the progress line's count)."""
         self.worst = 0
 
     def add(self, report: PatchReport) -> None:
         """Take the report of the next mail of the stream."""
         self.counts["messages"] += 1
-        self._count(report)
-        self._spool.write(self._reporter.patch(report))
+        self.findings += len(report.diagnostics)
+        self._reports.append(report)
 
-    def add_thread_findings(self, thread_pass: ThreadPass) -> None:
-        """Take what the thread rules found, after the stream: a report per mail."""
-        from lint.checks.api import Scope
-        from lint.engine.threads import new_report
+    def render(
+        self, extra: Mapping[tuple[str, int], Sequence[Diagnostic]] | None = None
+    ) -> Iterator[str]:
+        """The complete report, in pieces; ``extra`` are the findings of the thread and
+        series rules by mail (origin, index), each put with the mail's other findings.
+
+        :attr:`worst` and the totals are known once this has been read to the end.
+        """
         from lint.record import replace
 
-        for summary, diagnostics in thread_pass.by_mail().values():
-            found = tuple(sorted(diagnostics, key=lambda d: d.sort_key))
-            report = replace(new_report(summary), diagnostics=found, found_by=Scope.THREAD)
+        extra = extra or {}
+        yield self._reporter.head()
+        for report in self._reports:
+            added = extra.get((report.origin, report.index))
+            if added:
+                merged = (*report.diagnostics, *added)
+                ordered = sorted(merged, key=lambda diag: diag.sort_key)
+                report = replace(report, diagnostics=tuple(ordered))
             self._count(report)
-            self._spool.write(self._reporter.patch(report))
+            yield self._reporter.patch(report)
+        self._reports.close()
+        yield self._reporter.tail(self.summary())
 
     def _count(self, report: PatchReport) -> None:
         diagnostics = report.diagnostics
         if not diagnostics:
             return
-        key = (report.origin, report.index)
-        if key not in self._with_findings:
-            self._with_findings.add(key)
-            self.counts["with findings"] += 1
-        self.findings += len(diagnostics)
+        self.counts["with findings"] += 1
         for diag in diagnostics:
             self.counts[diag.severity.label] += 1
         self.worst = max(self.worst, *(int(d.severity) for d in diagnostics))
@@ -207,11 +176,6 @@ class ReportSink:
             warnings=self.counts["warning"],
             notes=self.counts["note"],
         )
-
-    def render(self) -> Iterator[str]:
-        """The complete report, in pieces: the spool is copied a megabyte at a time."""
-        yield from self._spool.chunks()
-        yield self._reporter.tail(self.summary())
 
 
 def _reporter(args: argparse.Namespace, ruleset: Ruleset) -> Reporter:
@@ -239,9 +203,10 @@ def _reporter(args: argparse.Namespace, ruleset: Ruleset) -> Reporter:
 
         return B4JsonReporter()
     if form == "json":
+        from lint.checks.registry import KINDS
         from lint.report.json import JsonReporter
 
-        return JsonReporter()
+        return JsonReporter({rule.id: KINDS[rule.kind].scope.value for rule in ruleset.rules})
     from pathlib import Path
 
     from lint import __version__

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from lint.checks.api import CheckContext, Scope
+from lint.checks.api import CheckContext
 from lint.diagnostic import Diagnostic, Location, Part, Severity
 from lint.engine.budget import RULE_ID as BUDGET_RULE
 from lint.engine.budget import Budget, BudgetExceeded
@@ -27,6 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from lint.thread.series import SeriesEntry
     from lint.thread.threads import MessageSummary
 
 BATCH_SIZE = 32
@@ -46,9 +47,9 @@ class PatchReport:
     thread_summary: MessageSummary | None = None
     """What the thread rules need of this mail, when it may belong to a thread and the
     job asked for it: made while the mail is decoded anyway, so it is decoded once."""
-    found_by: Scope = Scope.PATCH
-    """Which pass found :attr:`diagnostics`: the per-patch rules, or (after the stream,
-    in a second report of the same mail) the thread rules."""
+    series_entry: SeriesEntry | None = None
+    """What the series rules need of this mail, when it is a patch or a cover letter and
+    the job asked for it (:class:`~lint.engine.series.SeriesPass`)."""
 
 
 @record
@@ -60,6 +61,8 @@ class LintJob:
     decode: DecodeOptions
     summarize_threads: bool = False
     """Attach a thread summary to the reports of replies, re-rolls and threaded mails."""
+    summarize_series: bool = False
+    """Attach a series entry to the reports of patches and cover letters."""
     time_budget: float = 0.0
     """Seconds the work on one message may take (0: no limit; :mod:`lint.engine.budget`)."""
 
@@ -74,6 +77,11 @@ def report_patch(
         from lint.thread.threads import summarize  # only for thread mails: a hook never needs it
 
         summary = summarize(patch, 0)  # the run's order is set by whoever collects it
+    entry = None
+    if job.summarize_series and not patch.subject.reply:
+        from lint.thread.series import SeriesEntry
+
+        entry = SeriesEntry.of(patch)
     return PatchReport(
         origin=mail.origin,
         index=mail.index,
@@ -82,6 +90,7 @@ def report_patch(
         message_id=mail.message_id,
         diagnostics=run(patch, job.ruleset, job.context, budget),
         thread_summary=summary,
+        series_entry=entry,
     )
 
 

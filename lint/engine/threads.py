@@ -28,6 +28,7 @@ from lint.diagnostic import Diagnostic
 from lint.engine.pipeline import DecodeOptions
 from lint.engine.rules import diagnostic
 from lint.engine.runner import PatchReport
+from lint.engine.spool import ObjectSpool
 from lint.record import replace
 from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.candidates import is_thread_candidate
@@ -36,9 +37,6 @@ __all__ = ["ThreadPass", "is_thread_candidate", "run_thread"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import MutableSequence
-    from typing import BinaryIO
-
     from lint.thread.grouping import ThreadIndex
     from lint.thread.threads import MessageSummary, Thread
 
@@ -159,64 +157,8 @@ def _place(diag: Diagnostic) -> tuple[str, str, str]:
     return (diag.location.origin, diag.message_id, diag.subject)
 
 
-class SummarySpool:
-    """Summaries kept in the order given: the first ones as they are, the rest pickled.
-
-    Up to :attr:`KEEP` summaries (a thread or a series, a few megabytes) stay in
-    memory as objects; past it each is pickled into an unnamed temporary file and
-    only its offset stays, eight bytes a summary. Pickling costs a list archive
-    about a tenth of its run; a run that never gets there pays nothing.
-    """
-
-    KEEP = 4096
-
-    def __init__(self) -> None:
-        self._kept: list[MessageSummary] = []
-        self._file: BinaryIO | None = None
-        self._offsets: MutableSequence[int] = [0]
-        """Where each pickled summary starts in the file, and where the last one ends
-        (an array of 64-bit integers once there is a file)."""
-
-    def append(self, summary: MessageSummary) -> None:
-        """Keep ``summary``."""
-        if len(self._kept) < self.KEEP:
-            self._kept.append(summary)
-            return
-        from pickle import HIGHEST_PROTOCOL, dumps
-
-        if self._file is None:
-            import tempfile
-            from array import array
-
-            # Closed by close(), at the end of the thread pass.
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115
-            self._offsets = array("q", [0])
-        data = dumps(summary, protocol=HIGHEST_PROTOCOL)
-        self._file.write(data)
-        self._offsets.append(self._offsets[-1] + len(data))
-
-    def load(self, position: int) -> MessageSummary:
-        """The ``position``-th summary kept (from 0)."""
-        if position < len(self._kept):
-            return self._kept[position]
-        from pickle import loads
-
-        assert self._file is not None
-        pickled = position - len(self._kept)
-        start, end = self._offsets[pickled], self._offsets[pickled + 1]
-        self._file.seek(start)
-        data = self._file.read(end - start)
-        self._file.seek(0, 2)  # appending goes on at the end
-        summary: MessageSummary = loads(data)
-        return summary
-
-    def close(self) -> None:
-        """Let go of what is kept."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._kept = []
-        self._offsets = [0]
+class SummarySpool(ObjectSpool["MessageSummary"]):
+    """The thread pass's summaries, in the order given (:class:`ObjectSpool`)."""
 
 
 def new_report(summary: MessageSummary) -> PatchReport:

@@ -1,11 +1,10 @@
 """Reporters: each turns lint results into strings; only the front doors print them.
 
 Every format is a :class:`Reporter`: ``head()``, then ``patch(report)`` for each mail
-in input order, then ``tail(summary)``, each returning the text it adds. A run's
-thread findings arrive after the stream, as a second ``patch()`` of the mails they
-are on (``PatchReport.found_by`` says so): no format goes back into what it wrote.
-:func:`render` is the whole document at once; :class:`lint.cli.output.ReportSink`
-feeds a reporter as the run goes.
+in input order, then ``tail(summary)``, each returning the text it adds. A mail's
+report holds all its findings, those of the thread and series rules (which run after
+the stream) among them: :class:`lint.cli.output.ReportSink` keeps the reports until
+then. :func:`render` is the whole document at once.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lint import __version__
 from lint.diagnostic import Diagnostic
@@ -11,13 +11,20 @@ from lint.engine.runner import PatchReport
 from lint.report import ARRAY_SEPARATORS, Summary, array_element
 from lint.report import render as render_report
 
-SCHEMA = "patchlens/lint-report/2"
+SCHEMA = "patchlens/lint-report/3"
 
 
-def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object]:
-    """One finding as a JSON object (keys documented in docs/json.md)."""
+def diagnostic_record(
+    diag: Diagnostic, report: PatchReport, scopes: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """One finding as a JSON object (keys documented in docs/json.md).
+
+    ``scopes`` maps a rule id to the pass that runs it (``patch``, ``thread``,
+    ``series``); a rule not in it (the analysis budget notes) is a patch rule.
+    """
     record: dict[str, object] = {
         "rule": diag.rule,
+        "found_by": (scopes or {}).get(diag.rule, "patch"),
         "checkpatch": diag.checkpatch or None,
         "severity": diag.severity.label,
         "message": diag.message,
@@ -42,11 +49,12 @@ def diagnostic_record(diag: Diagnostic, report: PatchReport) -> dict[str, object
 
 class JsonReporter:
     """The document, written as the run goes: an entry of ``patches`` per report, in the
-    order given (a mail's thread findings in a later entry of their own), the summary last.
+    order given, the summary last. ``scopes``: see :func:`diagnostic_record`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scopes: Mapping[str, str] | None = None) -> None:
         self._entries = 0
+        self._scopes = dict(scopes or {})
 
     def head(self) -> str:
         """The document up to the ``[`` of its ``patches`` array."""
@@ -57,7 +65,7 @@ class JsonReporter:
         """One element of the ``patches`` array, after its separator."""
         separator = ARRAY_SEPARATORS[self._entries > 0]
         self._entries += 1
-        return separator + render_entry(report)
+        return separator + render_entry(report, self._scopes)
 
     def tail(self, summary: Summary) -> str:
         """What closes ``patches`` and the document, with the run's totals."""
@@ -84,12 +92,14 @@ def _document(summary: Summary | None) -> dict[str, object]:
     return document
 
 
-def render(reports: Sequence[PatchReport], summary: Summary) -> str:
-    """The whole run as one JSON document."""
-    return render_report(JsonReporter(), reports, summary)
+def render(
+    reports: Sequence[PatchReport], summary: Summary, scopes: Mapping[str, str] | None = None
+) -> str:
+    """The whole run as one JSON document (``scopes``: see :func:`diagnostic_record`)."""
+    return render_report(JsonReporter(scopes), reports, summary)
 
 
-def render_entry(report: PatchReport) -> str:
+def render_entry(report: PatchReport, scopes: Mapping[str, str] | None = None) -> str:
     """One element of the ``patches`` array, indented for its place in the document."""
     entry = {
         "file": report.origin,
@@ -97,7 +107,6 @@ def render_entry(report: PatchReport) -> str:
         "line": report.first_line,
         "subject": report.subject,
         "message_id": report.message_id,
-        "found_by": report.found_by.value,
-        "diagnostics": [diagnostic_record(d, report) for d in report.diagnostics],
+        "diagnostics": [diagnostic_record(d, report, scopes) for d in report.diagnostics],
     }
     return array_element(entry, 2, 2)

@@ -14,6 +14,8 @@ from lint.record import asdict, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from lint.patch.model import Patch
 
 
@@ -33,11 +35,15 @@ class SeriesEntry:
     cover_letter: bool
     base_commit: str
     message_id: str
+    root: str = ""
+    """The thread the mail was sent in: its first ``References:`` entry, else its
+    ``In-Reply-To:``; ``""`` for a mail that starts a thread or is not threaded."""
+    in_reply_to: str = ""
 
     @classmethod
     def of(cls, patch: Patch) -> SeriesEntry:
         """The entry for an analysed mail."""
-        subject = patch.subject
+        subject, mail = patch.subject, patch.mail
         return cls(
             origin=patch.origin,
             subject=subject.raw,
@@ -48,6 +54,8 @@ class SeriesEntry:
             cover_letter=subject.is_cover_letter,
             base_commit=patch.base_commit,
             message_id=patch.mail.message_id,
+            root=mail.references[0] if mail.references else mail.in_reply_to,
+            in_reply_to=mail.in_reply_to,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -72,4 +80,73 @@ class SeriesEntry:
             cover_letter=bool(data["cover_letter"]),
             base_commit=str(data["base_commit"]),
             message_id=str(data["message_id"]),
+            root=str(data.get("root", "")),
+            in_reply_to=str(data.get("in_reply_to", "")),
         )
+
+
+def group_series(entries: Sequence[SeriesEntry], places: Sequence[str]) -> list[list[int]]:
+    """The series among the mails of a lint run, as lists of positions in ``entries``.
+
+    ``places[i]`` names where mail ``i`` was read from: its file, or its folder
+    when the file holds that one mail (a ``git format-patch`` folder is one
+    send). How the mails of one send are told apart from the rest:
+
+    - mails threaded together (one root) were sent together; unthreaded mails
+      sent together come from one place (a folder, an mbox);
+    - within that, each version whose patch 1 or cover letter is there is a
+      series of its own (a folder holding v1 and v2); a mail of another
+      version joins the biggest series there, as a left-over file of an
+      earlier send, which ``series-version`` then reports;
+    - a mail of another version written in reply to one patch of the series
+      (not to its root) is a single updated patch posted in the thread, and
+      a mail without M/N that is not threaded into a series is a patch of its
+      own: each is a series of one.
+    """
+    referenced = {entry.root for entry in entries if entry.root}
+    sends: dict[str, list[int]] = {}
+    for position, entry in enumerate(entries):
+        if entry.root:
+            key = "thread " + entry.root
+        elif entry.message_id and entry.message_id in referenced:
+            key = "thread " + entry.message_id
+        elif entry.index is None and not entry.cover_letter:
+            key = f"alone {position}"
+        else:
+            key = "place " + places[position]
+        sends.setdefault(key, []).append(position)
+    groups: list[list[int]] = []
+    for members in sends.values():
+        groups.extend(_split_versions(entries, members))
+    groups.sort(key=lambda group: group[0])
+    return groups
+
+
+def _split_versions(entries: Sequence[SeriesEntry], members: list[int]) -> list[list[int]]:
+    by_version: dict[int, list[int]] = {}
+    for position in members:
+        by_version.setdefault(entries[position].version, []).append(position)
+    if len(by_version) == 1:
+        return [members]
+    whole = {
+        version: positions
+        for version, positions in by_version.items()
+        if any(entries[p].index in (0, 1, None) for p in positions)
+    }
+    if not whole:
+        return [members]  # no version starts here: one send, however numbered
+    groups = [list(positions) for positions in whole.values()]
+    biggest = max(range(len(groups)), key=lambda number: len(groups[number]))
+    alone: list[list[int]] = []
+    for version, positions in by_version.items():
+        if version in whole:
+            continue
+        for position in positions:
+            entry = entries[position]
+            if entry.root and entry.in_reply_to and entry.in_reply_to != entry.root:
+                alone.append([position])  # an updated patch posted in reply to its old one
+            else:
+                groups[biggest].append(position)
+    for group in groups:
+        group.sort()
+    return groups + alone

@@ -12,30 +12,23 @@ from pathlib import Path
 import pytest
 
 from lint.cli.main import main
-from lint.cli.output import Spool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("limit", [1 << 20, 10])
-def test_spool_gives_back_what_was_written(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Spool, "LIMIT", limit)
-    spool = Spool()
-    pieces = [f"patch {n}: finding\n" for n in range(50)]
-    for piece in pieces:
-        spool.write(piece)
-    assert (spool._file is not None) == (limit == 10)
-    assert "".join(spool.chunks()) == "".join(pieces)
-    assert spool._file is None
+def test_an_object_spool_gives_back_what_it_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lint.engine.spool import ObjectSpool
 
-
-def test_a_spilled_spool_is_read_back_in_limit_sized_chunks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(Spool, "LIMIT", 8)
-    spool = Spool()
-    spool.write("x" * 20)
-    assert [len(chunk) for chunk in spool.chunks()] == [8, 8, 4]
+    monkeypatch.setattr(ObjectSpool, "KEEP", 3)
+    spool: ObjectSpool[tuple[int, str]] = ObjectSpool()
+    items = [(n, f"report {n}") for n in range(10)]
+    for item in items:
+        spool.append(item)
+    assert len(spool) == 10 and spool._file is not None  # seven went to the file
+    assert list(spool) == items
+    assert spool.load(8) == items[8] and spool.load(1) == items[1]
+    spool.close()
+    assert len(spool) == 0
 
 
 def test_the_command_flushes_everything_and_runs_exit_handlers(tmp_path: Path) -> None:
@@ -108,17 +101,19 @@ def test_spooled_documents_are_those_of_the_reports_in_order(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """--format json and sarif are written as the run goes, the thread findings after the
-    stream as a second report of their mails: the document must be the one the reporter
-    makes of the same reports at once, and well-formed."""
+    """--format json and sarif are spooled as the run goes and written at its end, each
+    mail's thread findings with its other findings, once, in input order: the document
+    must be the one the reporter makes of the merged reports at once, and well-formed."""
     import json
 
     from lint import __version__
-    from lint.checks.api import CheckContext, Scope
+    from lint.checks.api import CheckContext
+    from lint.checks.registry import KINDS
     from lint.config import Config
     from lint.engine.pipeline import DecodeOptions
     from lint.engine.runner import LintJob, lint_mails
-    from lint.engine.threads import ThreadPass, new_report
+    from lint.engine.spool import ObjectSpool
+    from lint.engine.threads import ThreadPass
     from lint.record import replace
     from lint.report import Summary, sarif
     from lint.report import json as json_report
@@ -135,7 +130,7 @@ def test_spooled_documents_are_those_of_the_reports_in_order(
     thread = thread[:v2_sign_off] + thread[thread.index(b"\n", v2_sign_off) + 1 :]
     mbox = tmp_path / "threads.mbox"
     mbox.write_bytes(distinct_threads(thread, 3))
-    monkeypatch.setattr(Spool, "LIMIT", 64)  # entries straddle the spool's chunks
+    monkeypatch.setattr(ObjectSpool, "KEEP", 2)  # most reports go through the pickle file
     main(["lint", "--format", form, "--types", types, *(["-v"] * verbose), str(mbox)])
     streamed = capsys.readouterr().out
 
@@ -147,25 +142,26 @@ def test_spooled_documents_are_those_of_the_reports_in_order(
     for seq, report in enumerate(lint_mails(open_input(str(mbox)), job)):
         thread_pass.take(report, seq)
         reports.append(replace(report, thread_summary=None))
-    found_later = [
-        replace(new_report(summary), diagnostics=tuple(found), found_by=Scope.THREAD)
-        for summary, found in thread_pass.by_mail().values()
-    ]
-    everything = [*reports, *found_later]
+    later = {key: found for key, (_, found) in thread_pass.by_mail().items()}
+    assert sum(any(d.rule == "review-followup" for d in found) for found in later.values()) == 3
+    merged = []
+    for report in reports:
+        found = (*report.diagnostics, *later.get((report.origin, report.index), ()))
+        merged.append(replace(report, diagnostics=tuple(sorted(found, key=lambda d: d.sort_key))))
     if form == "json":  # the totals count each mail once, its thread findings included
-        severities = [d.severity.label for r in everything for d in r.diagnostics]
+        severities = [d.severity.label for r in merged for d in r.diagnostics]
         summary = Summary(
             messages=len(reports),
-            with_findings=len({(r.origin, r.index) for r in everything if r.diagnostics}),
+            with_findings=sum(bool(r.diagnostics) for r in merged),
             errors=severities.count("error"),
             warnings=severities.count("warning"),
             notes=severities.count("note"),
         )
-        expected = json_report.render(everything, summary)
+        scopes = {rule.id: KINDS[rule.kind].scope.value for rule in ruleset.rules}
+        expected = json_report.render(merged, summary, scopes)
         indent = 2
     else:
-        expected = sarif.render(everything, ruleset, Path.cwd(), __version__)
+        expected = sarif.render(merged, ruleset, Path.cwd(), __version__)
         indent = 1
-    assert sum(any(d.rule == "review-followup" for d in r.diagnostics) for r in found_later) == 3
     assert streamed == expected
     assert streamed == json.dumps(json.loads(streamed), indent=indent, ensure_ascii=False) + "\n"
