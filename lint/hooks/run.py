@@ -177,6 +177,7 @@ def sendemail_validate(
     place = position(patch, env)
     state = state_path(env, cwd) if place is not None else None
     series_notice = verdict.notes
+    sent = [origin]
     if state is not None and place is not None:  # a numbered mail of a series
         entry = entry_with_headers(patch, header_file)
         earlier = load_state(state, place)
@@ -189,6 +190,7 @@ def sendemail_validate(
             from lint.engine.series import run_series
 
             diagnostics.extend(run_series([*earlier, entry], verdict.ruleset))
+            sent = [e.origin for e in (*earlier, entry)]
         if place.last or earlier is None:
             clear_state(state)
         else:
@@ -197,11 +199,12 @@ def sendemail_validate(
     blocking = [d for d in diagnostics if d.severity >= verdict.threshold]
     if blocking and state is not None:
         clear_state(state)  # git send-email stops here: the series record is dead
-    return _sendemail_result(origin, diagnostics, blocking, settings, series_notice)
+    return _sendemail_result(origin, sent, diagnostics, blocking, settings, series_notice)
 
 
 def _sendemail_result(
     origin: str,
+    sent: Sequence[str],
     diagnostics: Sequence[Diagnostic],
     blocking: Sequence[Diagnostic],
     settings: HookSettings,
@@ -213,9 +216,12 @@ def _sendemail_result(
     if not blocking:
         head = f"patchlens: {origin}: {_counts(diagnostics)} (not blocking)"
         return HookResult(EXIT_PASS, notice + "\n".join([head, *lines]) + "\n")
+    from shlex import quote
+
     advice = [
         f"patchlens: {_counts(diagnostics)}: nothing was sent.",
-        f"  details:      patchlens lint {origin}",
+        # The series rules need every mail of the send to find again what they found.
+        f"  details:      patchlens lint {' '.join(quote(path) for path in sent)}",
         "  one rule:     patchlens rules RULE-ID",
         "  send anyway:  git send-email --no-validate ...",
     ]

@@ -3,10 +3,17 @@
 ``git send-email`` runs the ``sendemail-validate`` hook once per mail, each in a new
 process. So that the series rules (:mod:`lint.engine.series`) can see the whole send
 on its last mail, each mail's :class:`~lint.thread.series.SeriesEntry` is kept in
-``$GIT_DIR/patchlens/sendemail-series.json``, keyed by its place in the send: mail k
-may only extend a record of k-1 mails of the same length, written less than an hour
-ago. A broken chain (an interrupted send) means no series checks, never a refused
-send.
+``$GIT_DIR/patchlens/sendemail-series.json``, written less than an hour ago and
+extended by each mail of the same send. A broken chain (an interrupted send) means no
+series checks, never a refused send.
+
+Which mails are one send: git 2.41 and later number them for the hook
+(``GIT_SENDEMAIL_FILE_COUNTER``/``_TOTAL``), so mail k extends a record of k-1 mails.
+Older git (Debian 12 has 2.39) says nothing: there the subject's ``[PATCH M/N]``
+says where a mail sits and which one is last, and the ``git send-email`` process the
+hook runs under (found among its parent processes on Linux: git send-email runs
+``git hook run``, which runs the hook) says which send it belongs to, so that a
+mis-numbered series (``0/2, 1/2, 3/3``) is still one send for the series rules.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ class SeriesPosition:
     last: bool
     from_git: bool
     """True when git gave the counters, False when read from ``[PATCH M/N]``."""
+    send: str = ""
+    """Without git's counters: the ``git send-email`` run this mail belongs to
+    (:func:`send_identity`), ``""`` when it cannot be told."""
 
 
 def position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
@@ -58,7 +68,29 @@ def position(patch: Patch, env: Mapping[str, str]) -> SeriesPosition | None:
     index, number = patch.subject.index, patch.subject.total
     if index is None or not number or number < 2:
         return None
-    return SeriesPosition(index, number, index == 0, index >= number, False)
+    return SeriesPosition(index, number, index <= 1, index >= number, False, send_identity())
+
+
+def send_identity() -> str:
+    """The ``git send-email`` process among this process's parents: its pid and start
+    time (``/proc``, Linux), so that a reused pid is not taken for it; ``""`` elsewhere."""
+    pid = os.getppid()
+    for _ in range(6):  # git send-email > git hook run > (sh >) the hook
+        if pid <= 1:
+            return ""
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read()
+        except OSError:
+            return ""
+        # The fields after the command name, which is in parentheses and may hold any byte.
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        if b"send-email" in command:
+            return f"{pid}:{fields[19].decode()}"  # field 22 of stat(5): the start time
+        pid = int(fields[1])  # field 4: the parent
+    return ""
 
 
 def entry_with_headers(patch: Patch, header_file: str | None) -> SeriesEntry:
@@ -103,23 +135,31 @@ def load_state(path: str, position: SeriesPosition) -> list[SeriesEntry] | None:
     The record is keyed by the counter sequence: mail k may only extend a
     record of k-1 mails of the same total, written less than an hour ago.
     """
-    if position.first:
+    if position.from_git and position.first:
         return []
     import json
     import time
 
     from lint.thread.series import SeriesEntry
 
+    start: list[SeriesEntry] | None = [] if position.first else None
     try:
         with open(path, encoding="utf-8") as handle:
             record = json.load(handle)
         if time.time() - float(record["updated"]) > STATE_MAX_AGE:
-            return None
-        if record["total"] != position.total or record["last"] != position.counter - 1:
-            return None
+            return start
+        if position.from_git:
+            if record["total"] != position.total or record["last"] != position.counter - 1:
+                return None
+        elif position.send:
+            # Older git: the same send, however its mails are numbered.
+            if record.get("from_git") or record.get("send") != position.send:
+                return start
+        elif record["total"] != position.total or record["last"] != position.counter - 1:
+            return start  # no way to tell the send: only an unbroken M/N chain extends it
         return [SeriesEntry.from_json(item) for item in record["entries"]]
     except (OSError, ValueError, TypeError, KeyError):
-        return None
+        return start
 
 
 def save_state(path: str, position: SeriesPosition, entries: Sequence[SeriesEntry]) -> None:
@@ -132,6 +172,7 @@ def save_state(path: str, position: SeriesPosition, entries: Sequence[SeriesEntr
         "total": position.total,
         "last": position.counter,
         "from_git": position.from_git,
+        "send": position.send,
         "entries": [entry.to_json() for entry in entries],
     }
     try:

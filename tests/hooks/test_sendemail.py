@@ -103,7 +103,9 @@ def repo(tmp_path: Path) -> Path:
     return path
 
 
-def _send(repo: Path, port: int, patch: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def _send(
+    repo: Path, port: int, patch: Path | list[Path], *options: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PATCHLENS_"))}
     return subprocess.run(
         [
@@ -117,7 +119,7 @@ def _send(repo: Path, port: int, patch: Path, *options: str) -> subprocess.Compl
             "--to=x86-list@example.org",
             "--smtp-server=127.0.0.1",
             f"--smtp-server-port={port}",
-            str(patch),
+            *map(str, patch if isinstance(patch, list) else [patch]),
         ],
         cwd=repo,
         capture_output=True,
@@ -183,6 +185,61 @@ def test_no_validate_is_the_one_shot_bypass(
     done = _send(repo, port, patch, "--no-validate")
     assert done.returncode == 0, done.stderr
     assert len(inbox.messages) == 1
+
+
+# --- a series, as this machine's git sends it ---------------------------------------------
+
+
+def _series(folder: Path, prefixes: list[str]) -> list[Path]:
+    """Files of a series, one per subject prefix (``PATCH 1/2``), clean but for that."""
+    folder.mkdir()
+    subject = "[PATCH] docs: watchdog: Fix the default timeout in the example"
+    paths = []
+    for number, prefix in enumerate(prefixes):
+        text = CLEAN_PATCH.replace(subject, f"[{prefix}] docs: watchdog: Fix timeout {number}")
+        text = text.replace("-1-mira.castell", f"-{number}-mira.castell")
+        if " 0/" in prefix:  # a cover letter: no diff
+            text = text[: text.index("---\n")] + "-- \n2.47.0\n"
+        path = folder / f"{number:04d}-watchdog.patch"
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def test_a_numbered_series_without_a_cover_letter_is_refused(
+    repo: Path, smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    """On git 2.39 the hook gets no file counters: the subjects' M/N and the send it runs
+    under tell it which mails are one series, and the last one runs the series rules."""
+    inbox, port = smtp
+    paths = _series(tmp_path / "out", ["PATCH 1/2", "PATCH 2/2"])
+    done = _send(repo, port, paths)
+    assert done.returncode != 0
+    assert "series-cover-letter: a series of 2 patches has no 0/2 cover letter" in done.stderr
+    assert "were not recorded" not in done.stderr
+    assert f"patchlens lint {paths[0]} {paths[1]}" in done.stderr
+    assert inbox.messages == []
+
+
+def test_a_misnumbered_series_is_refused(
+    repo: Path, smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = smtp
+    paths = _series(tmp_path / "out", ["PATCH 0/2", "PATCH 1/2", "PATCH 3/3"])
+    done = _send(repo, port, paths)
+    assert done.returncode != 0
+    assert "series-numbering: the mails disagree on the series length (2, 3)" in done.stderr
+    assert inbox.messages == []
+
+
+def test_a_good_series_is_sent_whole(repo: Path, smtp: tuple[Inbox, int], tmp_path: Path) -> None:
+    inbox, port = smtp
+    paths = _series(tmp_path / "out", ["PATCH 0/2", "PATCH 1/2", "PATCH 2/2"])
+    done = _send(repo, port, paths)
+    assert done.returncode == 0, done.stderr
+    assert "were not recorded" not in done.stderr
+    assert len(inbox.messages) == 3
+    assert not (repo / ".git" / "patchlens" / "sendemail-series.json").exists()
 
 
 # --- the two-argument form of git 2.41+ ------------------------------------------------
