@@ -24,15 +24,16 @@ DESCRIPTION = """\
 Read Linux-kernel patches the way maintainers receive them, and check their
 changelogs and diffs against a rulebook made of data (rules/*.toml).
 
-INPUT may be a git format-patch file, a folder of *.patch files, an mbox
-(a whole lore thread), a maildir (cur/ and new/, as lei writes it), "-" for
-standard input, or a git revision range such as HEAD~3..HEAD (with -C DIR to
-name the repository)."""
+INPUT may be a git format-patch file, a folder of *.patch, *.eml, *.mbox and
+*.mbx files (its sub-folders too), an mbox (a whole lore thread), a maildir
+(cur/ and new/, as lei writes it), "-" for standard input, or a git revision
+range such as HEAD~3..HEAD (with -C DIR to name the repository)."""
 
 LINT_EPILOG = """\
 examples:
   patchlens lint 0001-x86-fred-Fix-boot.patch     one patch from git format-patch
   patchlens lint outgoing/                        a series (0000-cover-letter.patch first)
+  patchlens lint --no-recurse ~/patches/          that folder's files, not its sub-folders
   patchlens lint thread.mbox                      every message of a saved lore thread
   patchlens lint -C ~/linux origin/master..HEAD   the commits you are about to send
   b4 am -o - <msgid> | patchlens lint -           a patch on standard input
@@ -86,6 +87,13 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
         formatter_class=_raw_formatter,
     )
     _add_input_arguments(lint)
+    lint.add_argument(
+        "--no-recurse",
+        action="store_true",
+        help="read only the files directly in a folder INPUT; by default its sub-folders "
+        "are read too, in name order (hidden and symlinked folders are skipped, a "
+        "maildir found there is read as one)",
+    )
     lint.add_argument(
         "--format",
         choices=("text", "terse", "json", "b4", "b4-json", "sarif", "github"),
@@ -320,7 +328,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="patch file, folder of *.patch, mbox, maildir, '-' for stdin, or a git range",
+        help="patch file, folder of *.patch/*.eml/*.mbox/*.mbx, mbox, maildir, '-' for "
+        "stdin, or a git range",
     )
     parser.add_argument(
         "-C",

@@ -36,15 +36,20 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
-def _open_inputs(specs: Sequence[str], directory: Path | None) -> Iterator[RawMail]:
-    """Every mail of every input, in order; each input is opened (and so checked) up front."""
+def _open_inputs(
+    specs: Sequence[str], directory: Path | None, *, recurse: bool = True
+) -> Iterator[RawMail]:
+    """Every mail of every input, in order; each input is opened (and so checked) up front.
+
+    ``recurse`` false reads only the files directly in a folder input (``--no-recurse``).
+    """
     from itertools import chain
 
     from lint.sources.inputs import open_input
 
     opened = []
     for spec in specs:
-        mails = open_input(spec, git_dir=directory, stdin=sys.stdin.buffer)
+        mails = open_input(spec, git_dir=directory, stdin=sys.stdin.buffer, recurse=recurse)
         first = next(mails, None)  # surfaces a missing path or a bad range before any output
         if first is not None:
             opened.append(chain([first], mails))
@@ -124,7 +129,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         time_budget=max(config.time_budget if args.time_budget is None else args.time_budget, 0.0),
     )
     progress = Progress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
-    mails = _open_inputs(args.inputs, args.directory)
+    mails = _open_inputs(args.inputs, args.directory, recurse=not args.no_recurse)
     sink = ReportSink(args, ruleset)
     for seq, report in enumerate(lint_mails(mails, job, args.jobs)):
         if thread_pass is not None:

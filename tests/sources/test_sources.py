@@ -374,7 +374,8 @@ def test_default_limit_is_named_in_mib() -> None:
 def test_folder_without_patches(tmp_path: Path) -> None:
     write(tmp_path / "notes.txt", b"Subject: x\n")
     error = problem(str(tmp_path))
-    assert (error.where, error.problem) == (str(tmp_path), "no patches found")
+    assert error.where == str(tmp_path)
+    assert error.problem.startswith("no patches found: no *.patch, *.eml, *.mbox, *.mbx file")
 
 
 def test_empty_maildir(tmp_path: Path) -> None:
@@ -382,7 +383,10 @@ def test_empty_maildir(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
     write(tmp_path / "tmp" / "1.partial", mail("in delivery"))
     error = problem(str(tmp_path))
-    assert (error.where, error.problem) == (str(tmp_path), "no patches found")
+    assert (error.where, error.problem) == (
+        str(tmp_path),
+        "no patches found: no mail file in this maildir's cur/ or new/",
+    )
 
 
 # --- folders and maildirs ------------------------------------------------------
