@@ -274,21 +274,9 @@ def _add_fix(commands: Any, handlers: Mapping[str, Handler]) -> None:
 
 
 def _add_hook(commands: Any, handlers: Mapping[str, Handler]) -> None:
-    hook = commands.add_parser(
-        "hook",
-        formatter_class=_formatter,
-        help="install, remove or show the git hooks (sendemail-validate, commit-msg)",
-        description="Manage patchlens's git hooks in the current repository "
-        "(core.hooksPath honoured). Without hook names: both.",
-    )
-    hook.add_argument("action", choices=("install", "uninstall", "status"))
-    for name in ("sendemail-validate", "commit-msg"):
-        hook.add_argument(f"--{name}", dest="hooks", action="append_const", const=name)
-    hook.add_argument("--force", action="store_true", help="replace a hook that is not ours")
-    hook.add_argument("--chain", action="store_true", help="keep a foreign hook, run it after")
-    hook.add_argument("--allow-warnings", action="store_true", help="block on errors only")
-    hook.add_argument("-C", dest="directory", type=Path, default=None, metavar="DIR")
-    hook.set_defaults(handler=handlers["hook"])
+    from lint.hooks.cli import add_parser as add_hook_parser  # its help is long: kept there
+
+    add_hook_parser(commands, handlers["hook"], _raw_formatter)
 
 
 def _add_bot(commands: Any, handlers: Mapping[str, Handler]) -> None:

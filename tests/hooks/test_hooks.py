@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -183,6 +184,124 @@ def test_rendered_script_quotes_odd_interpreter_paths() -> None:
     script = render_script("commit-msg", "/opt/my tools/bin/python", None, False)
     run = "'from lint.hooks.run import run; run()'"
     assert f"exec '/opt/my tools/bin/python' -P -c {run} commit-msg \"$@\"" in script
+
+
+THEIRS = "#!/bin/sh\necho their-hook-ran >&2\n"
+"""A commit-msg hook of the user's own, which says when it runs."""
+
+
+def _their_hook(repo: Path, name: str = "commit-msg") -> Path:
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(parents=True, exist_ok=True)
+    (hooks / name).write_text(THEIRS)
+    (hooks / name).chmod(0o755)
+    return hooks / name
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``patchlens ARGS`` in ``cwd``, help laid out for a wide terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**clean_env(), "COLUMNS": "200"},
+    )
+
+
+def test_uninstall_after_force_puts_the_replaced_hook_back(repo: Path) -> None:
+    theirs = _their_hook(repo)
+    assert _cli(repo, "hook", "install", "--commit-msg", "--force").returncode == 0
+    assert (repo / ".git" / "hooks" / "commit-msg.patchlens-backup").read_text() == THEIRS
+    assert "their-hook-ran" not in _commit(repo, GOOD_MESSAGE, "--allow-empty").stderr
+
+    done = _cli(repo, "hook", "uninstall", "--commit-msg")
+    assert done.stdout == "commit-msg: removed; the hook it replaced is back in place\n"
+    assert theirs.read_text() == THEIRS
+    assert os.access(theirs, os.X_OK)
+    assert not (repo / ".git" / "hooks" / "commit-msg.patchlens-backup").exists()
+    # git runs the user's hook again.
+    landed = _commit(repo, "anything goes\n", "--allow-empty")
+    assert (landed.returncode, landed.stderr) == (0, "their-hook-ran\n")
+
+
+def test_install_refusing_one_hook_installs_none(repo: Path) -> None:
+    theirs = _their_hook(repo)
+    refused = _cli(repo, "hook", "install")  # both: sendemail-validate comes first
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"patchlens: {theirs}: a hook patchlens did not write is already there: "
+        "--chain keeps it and runs it after patchlens, --force replaces it\n"
+    )
+    assert [(s.name, s.state) for s in status(repo)] == [
+        ("sendemail-validate", "absent"),
+        ("commit-msg", "foreign"),
+    ]
+    assert sorted(p.name for p in theirs.parent.glob("*") if "sample" not in p.name) == [
+        "commit-msg"
+    ]
+
+
+def test_install_will_not_overwrite_an_earlier_copy(repo: Path) -> None:
+    theirs = _their_hook(repo)
+    earlier = theirs.parent / "commit-msg.patchlens-backup"
+    earlier.write_text("#!/bin/sh\necho the-hook-before-that\n")
+    refused = _cli(repo, "hook", "install", "--force")
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"patchlens: {earlier}: is in the way of keeping the current hook: move it away\n"
+    )
+    assert theirs.read_text() == THEIRS
+    assert earlier.read_text() == "#!/bin/sh\necho the-hook-before-that\n"
+    assert not (theirs.parent / "sendemail-validate").exists()
+
+
+def _options(help_text: str) -> dict[str, str]:
+    """The options of a ``--help`` (one per line, wide terminal) and their help."""
+    found = {}
+    section = help_text.split("\noptions:\n", 1)[1].split("\n\n", 1)[0]
+    for line in section.splitlines():
+        flags, _, text = line.strip().partition("  ")
+        found[flags] = text.strip()
+    return found
+
+
+def test_hook_help_says_what_each_hook_and_option_does(repo: Path) -> None:
+    top = _cli(repo, "hook", "--help")
+    assert top.returncode == 0
+    assert "sendemail-validate  git send-email runs it on each mail before sending" in top.stdout
+    assert "commit-msg          git commit runs it on the message" in top.stdout
+    assert "PATCHLENS_SKIP=1" in top.stdout
+    for action in ("install", "uninstall", "status"):
+        assert f"\n    {action} " in top.stdout  # each action listed with a line of help
+    expected = {
+        "install": {"--sendemail-validate", "--commit-msg", "--force", "--chain"},
+        "uninstall": {"--sendemail-validate", "--commit-msg"},
+        "status": {"--sendemail-validate", "--commit-msg"},
+    }
+    for action, named in expected.items():
+        shown = _cli(repo, "hook", action, "--help")
+        assert shown.returncode == 0
+        options = _options(shown.stdout)
+        assert named | {"-C DIR"} <= options.keys(), action
+        assert all(options.values()), options  # every option says what it does
+        assert "\nexample" in shown.stdout, action
+        assert f"  patchlens hook {action}" in shown.stdout.split("\nexample", 1)[1]
+    install_help = _cli(repo, "hook", "install", "--help").stdout
+    assert "NAME.patchlens-backup" in _options(install_help)["--force"]
+    assert "all or\nnothing" in install_help
+
+
+def test_hook_directory_before_or_after_the_action(repo: Path, tmp_path: Path) -> None:
+    for args in (("-C", str(repo), "status"), ("status", "-C", str(repo))):
+        shown = _cli(tmp_path, "hook", *args)
+        assert shown.returncode == 0, shown.stderr
+        assert str(repo / ".git" / "hooks" / "commit-msg") in shown.stdout
+    missing = _cli(tmp_path, "hook", "status", "-C", str(tmp_path / "nowhere"))
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"patchlens: {tmp_path / 'nowhere'}: no such directory\n",
+    )
 
 
 # --- sendemail-validate -------------------------------------------------------------------
@@ -450,14 +569,16 @@ def test_clean_message_agrees_with_git_stripspace() -> None:
     assert "\n".join(line.text for line in clean_message(text)) + "\n" == done.stdout
 
 
-def _commit(repo: Path, message: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _commit(
+    repo: Path, message: str, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", "commit", "-q", *extra, "-F", "-"],
         cwd=repo,
         input=message,
         capture_output=True,
         text=True,
-        env=clean_env(),
+        env={**clean_env(), **(env or {})},
     )
 
 
@@ -476,6 +597,43 @@ def test_commit_msg_refuses_a_bad_message_and_lets_a_good_one_land(repo: Path) -
     assert git(repo, "log", "-1", "--format=%s").stdout == (
         "docs: watchdog: Fix the default timeout in the example\n"
     )
+
+
+def test_a_hook_whose_python_is_gone_says_so_and_lets_the_commit_through(
+    repo: Path, tmp_path: Path
+) -> None:
+    venv = tmp_path / "old-venv"
+    python = venv / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    install(repo, ["commit-msg"], python=str(python))
+    assert _commit(repo, "fixed the timeout\n", "--allow-empty").returncode != 0  # it ran
+
+    shutil.rmtree(venv)
+    landed = _commit(repo, "fixed the timeout\n", "--allow-empty")
+    assert landed.returncode == 0, landed.stderr
+    assert landed.stderr.splitlines() == [
+        f"patchlens: the Python this commit-msg hook runs is gone: {python}",
+        "  (a removed venv?) so patchlens did not check this commit message; letting it through.",
+        "  reinstall it from the patchlens you use now:  patchlens hook install --commit-msg",
+        "  or remove it:                                patchlens hook uninstall",
+        "  or skip this message once:                   PATCHLENS_SKIP=1",
+    ]
+    quiet = _commit(repo, "again\n", "--allow-empty", env={"PATCHLENS_SKIP": "1"})
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    assert git(repo, "log", "--format=%s").stdout == "again\nfixed the timeout\n"
+
+
+def test_a_hook_whose_python_is_gone_still_runs_the_chained_hook(
+    repo: Path, tmp_path: Path
+) -> None:
+    _their_hook(repo)
+    install(repo, ["commit-msg"], chain=True, python=str(tmp_path / "gone" / "python"))
+    done = _commit(repo, "anything\n", "--allow-empty")
+    assert done.returncode == 0, done.stderr
+    assert "is gone" in done.stderr
+    assert done.stderr.endswith("their-hook-ran\n")
 
 
 def test_commit_msg_sees_the_staged_diff(repo: Path) -> None:
