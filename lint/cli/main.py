@@ -50,10 +50,29 @@ def _open_inputs(
     opened = []
     for spec in specs:
         mails = open_input(spec, git_dir=directory, stdin=sys.stdin.buffer, recurse=recurse)
-        first = next(mails, None)  # surfaces a missing path or a bad range before any output
+        first = _first_mail(mails)  # surfaces a missing path or a bad range before any output
         if first is not None:
             opened.append(chain([first], mails))
     return chain.from_iterable(opened)
+
+
+def _first_mail(mails: Iterator[RawMail]) -> RawMail | None:
+    """The first mail of an input; None when it has none, as an empty git range has.
+
+    ``@{upstream}..HEAD`` on a branch with nothing unpushed (the pre-commit
+    ``patchlens-range`` hook) is a clean pass with a note, not bad input.
+    """
+    from lint.errors import InputError
+
+    try:
+        return next(mails, None)
+    except InputError as error:
+        from lint.sources.git import EmptyRange  # only a git range raises it
+
+        if not isinstance(error, EmptyRange):
+            raise
+        print(f"patchlens: note: no commits in {error.where}", file=sys.stderr)
+        return None
 
 
 def _decode_options(args: argparse.Namespace, config: Config | None) -> DecodeOptions:

@@ -60,6 +60,17 @@ _FORMAT_PATCH = (
 _PATCH_TAG = lazy_regex(r"^\[PATCH[^\]]*\]\s*")
 
 
+class EmptyRange(InputError):
+    """A range that resolves but holds no commit to lint, such as ``@{upstream}..HEAD``
+    on a branch with nothing unpushed: that is a clean pass, not bad input.
+
+    Merges count as nothing, since ``git format-patch`` never renders them.  It is
+    an :class:`InputError` (``where`` is the range, ``problem`` "no patches found")
+    for callers that want every input to hold a patch; the command line reports it
+    as a note and goes on.
+    """
+
+
 class _UnknownRevision(Exception):
     """A revision of the spec that git cannot resolve to a commit."""
 
@@ -200,7 +211,8 @@ def _stream(
         if popen.stderr is not None:
             popen.stderr.close()
     if not found:
-        raise InputError(spec, "no patches found")
+        kind = EmptyRange if ".." in spec else InputError  # no ref name holds "..": a range
+        raise kind(spec, "no patches found")
 
 
 def _first_line(stderr: str | bytes) -> str:

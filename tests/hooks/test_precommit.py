@@ -133,3 +133,24 @@ def test_pre_commit_manual_stage_lints_a_range(project: Path, env: dict[str, str
     assert "patchlens (commits not yet upstream)" in done.stdout
     assert '("fixed it again")' in done.stdout
     assert "first commit" not in done.stdout  # only HEAD~1..HEAD
+
+
+def test_pre_commit_range_with_nothing_unpushed_passes(project: Path, env: dict[str, str]) -> None:
+    """The hook as shipped (``@{upstream}..HEAD``) on a branch level with its upstream."""
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(config.read_text().replace('        args: ["HEAD~1..HEAD"]\n', ""))
+    _git(project, env, "add", ".")
+    assert _git(project, env, "commit", "-q", "--no-verify", "-m", "first").returncode == 0
+    _git(project, env, "branch", "pushed")
+    assert _git(project, env, "branch", "--set-upstream-to=pushed").returncode == 0
+    done = subprocess.run(
+        [_pre_commit(), "run", "--verbose", "--hook-stage", "manual", "patchlens-range"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "patchlens (commits not yet upstream)" in done.stdout
+    assert "Passed" in done.stdout
+    assert "patchlens: note: no commits in @{upstream}..HEAD\n" in done.stdout
