@@ -23,10 +23,23 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
     from lint.bot.config import BotConfig
+    from lint.bot.run import PassCounts
     from lint.bot.status import StatusReport
 
 EXIT_CLEAN = 0
 EXIT_ERROR = 2
+
+STATE_HELP = """\
+where the state is kept:
+  The state (what was seen, answered and delivered) is one SQLite file: the
+  one given by --state, else [bot] state of the config file, else
+  patchlens-bot.sqlite in the current directory, or beside the config file
+  when there is one (--config, or the .patchlens.toml at the top of the git
+  repository). Replies go to the outbox maildir patchlens-outbox/ beside the
+  state unless [bot.outbox] says otherwise. When the default file is used,
+  the run says where it is on stderr; from cron, whose current directory is
+  the home directory, name it with --state or [bot] state.
+"""
 
 
 def add_parser(commands: Any) -> None:
@@ -38,7 +51,14 @@ def add_parser(commands: Any) -> None:
         "series once (reply mail, patchwork check). See README.md, 'Mailing-list bot'.",
     )
     actions = bot.add_subparsers(dest="bot_command", metavar="ACTION", required=True)
-    run = actions.add_parser("run", help="take new mail in, answer ready series, deliver")
+    run = actions.add_parser(
+        "run",
+        help="take new mail in, answer ready series, deliver",
+        description="Take new mail in (a maildir, or one mail on stdin), record it, answer\n"
+        "each series that is ready and deliver the replies.",
+        epilog=STATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the file name whole
+    )
     source = run.add_mutually_exclusive_group(required=True)
     source.add_argument("--maildir", type=Path, metavar="DIR", help="maildir written by lei")
     source.add_argument(
@@ -68,7 +88,12 @@ def add_parser(commands: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config with a [bot] table (.patchlens.toml)")
-    parser.add_argument("--state", type=Path, help="SQLite state file (overrides [bot] state)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="SQLite state file (overrides [bot] state; default: patchlens-bot.sqlite in "
+        "the current directory, or beside the config file)",
+    )
 
 
 def _handle_run(args: argparse.Namespace) -> int:
@@ -120,6 +145,8 @@ def run_command(
     if args.watch and args.stdin:
         raise InputError("--watch", "a piped mail is one message: use --watch with --maildir")
     config, bot = _settings(args)
+    if not bot.state_chosen:
+        stderr.write(default_state_note(bot))
     from lint.checks.checkpatch.dictionary import choose_dictionary
 
     context = CheckContext(profile=config.profile, spelling=choose_dictionary(None))
@@ -159,14 +186,62 @@ def run_command(
         state.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    stderr.write(
-        f"patchlens bot: {counts.received} new mails ({counts.failed} failed, "
-        f"{counts.duplicates} seen before), {counts.replies} replies composed, "
-        f"{counts.delivered} delivered, {counts.delivery_failures} delivery failures\n"
-    )
+    stderr.write(closing_line(counts, dry_run=args.dry_run))
     for error in counts.errors[-10:]:
         stderr.write(f"patchlens bot: {error}\n")
     return EXIT_CLEAN
+
+
+def default_state_note(bot: BotConfig) -> str:
+    """Where the state is kept when nothing named it (see :data:`STATE_HELP`)."""
+    outbox = f"; replies go to the outbox {bot.outbox}" if bot.outbox is not None else ""
+    return (
+        f"patchlens bot: note: state kept in {bot.state} (the default: neither --state "
+        f"nor [bot] state names one){outbox}\n"
+    )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+_CHANNELS = (
+    ("outbox", "reply mail", "reply mails", " to the outbox"),
+    ("smtp", "reply mail", "reply mails", " by SMTP"),
+    ("patchwork", "patchwork check", "patchwork checks", " posted"),
+)
+
+
+def closing_line(counts: PassCounts, *, dry_run: bool) -> str:
+    """The line ``bot run`` ends with: mail taken in, verdicts, and what went out.
+
+    A clean series is a verdict that needed no reply, not a reply; a dry run
+    delivers nothing, whatever it printed.
+    """
+    intake = (
+        f"{_count(counts.received, 'new mail', 'new mails')} ({counts.failed} failed, "
+        f"{counts.duplicates} seen before)"
+    )
+    judged = counts.replies + counts.clean + counts.held
+    verdicts = (
+        f"{judged} series checked: {_count(counts.replies, 'reply', 'replies')} composed, "
+        f"{counts.clean} clean (no reply needed)"
+    )
+    if counts.held:
+        verdicts += f", {counts.held} held back by rate limits"
+    if dry_run:
+        mails = _count(counts.printed.get("mail", 0), "reply mail", "reply mails")
+        checks = _count(counts.printed.get("check", 0), "patchwork check", "patchwork checks")
+        out = f"dry run: nothing delivered ({mails} and {checks} printed instead)"
+    else:
+        made = [
+            _count(counts.delivered[channel], one, many) + where
+            for channel, one, many, where in _CHANNELS
+            if counts.delivered.get(channel)
+        ]
+        failures = _count(counts.delivery_failures, "delivery failure", "delivery failures")
+        out = f"delivered: {', '.join(made) or 'nothing'}; {failures}"
+    return f"patchlens bot: {intake}; {verdicts}; {out}\n"
 
 
 def _copy_state(source: Path, target: Path) -> None:
@@ -183,11 +258,12 @@ def status_command(args: argparse.Namespace, stdout: TextIO) -> int:
     from lint.bot.intake import new_mail
     from lint.bot.state import BotState
     from lint.bot.status import status_report
-    from lint.errors import InputError
 
     _, bot = _settings(args)
     if not bot.state.is_file():
-        raise InputError(str(bot.state), "no bot state here yet (run `patchlens bot run` first)")
+        # Not an error: a bot set up but not yet started is a normal thing to ask about.
+        stdout.write(f"no bot state yet at {bot.state}: the bot has not run there yet\n")
+        return EXIT_CLEAN
     state = BotState(bot.state)
     try:
         report = status_report(state)
@@ -209,7 +285,8 @@ def render_status(report: StatusReport, path: Path, unclaimed: int | None) -> st
         f"messages:   {line(report.messages)}",
         f"kinds:      {line(report.kinds)}",
         f"series:     {line(report.series)}",
-        f"replies:    {report.replies}",
+        f"replies:    {report.replies} with a mail, {report.unmailed} without "
+        "(clean or rate-limited)",
         "deliveries: " + (", ".join(f"{c} {s} {n}" for c, s, n in report.deliveries) or "none"),
         f"queue:      {report.open_series} open series, "
         f"{report.pending_deliveries} pending deliveries"

@@ -7,6 +7,7 @@ opt-in::
     [bot]
     state            = "bot/state.sqlite"   # relative to this file
     from             = "patchlens bot <patchlens@example.org>"
+    about            = "https://example.org/patchlens-bot"  # shown in the reply footer
     reply_per        = "series"             # series | patch
     grace_period     = 21600                # seconds to wait for a series to complete
     reply_when_clean = false                # reply to clean series too
@@ -100,7 +101,15 @@ class BotConfig:
     """Validated bot settings; the defaults are what an empty ``[bot]`` gives."""
 
     state: Path = Path("patchlens-bot.sqlite")
+    state_chosen: bool = False
+    """True when ``--state`` or ``[bot] state`` named the state file. Otherwise it is the
+    default name in the current directory (beside the config file, with one), which
+    ``bot run`` says on stderr: a list operator should not find it by surprise."""
     sender: str = "patchlens bot <patchlens@localhost>"
+    about: str = ""
+    """One line for the reply footer saying where patchlens and this bot are described (a
+    URL, say). patchlens is not on any package index, so the footer tells readers
+    nothing about where to get it unless the operator says so here."""
     reply_per: str = "series"
     """``series``: one reply per series; ``patch``: one per patch mail."""
     grace_period: float = 6 * 3600.0
@@ -129,6 +138,7 @@ class BotConfig:
 _TOP = {
     "state": str,
     "from": str,
+    "about": str,
     "reply_per": str,
     "grace_period": float,
     "reply_when_clean": bool,
@@ -194,10 +204,15 @@ def parse_bot_config(
     for key in ("grace_period", "rate_window", "retry_base", "retry_max"):
         if float(table.get(key, 0)) < 0:
             raise InputError(where, f"key '{key}' in [bot] must not be negative")
+    about = table.get("about", "").strip()
+    if "\n" in about:
+        raise InputError(where, "key 'about' in [bot] must be one line")
     defaults = BotConfig()
     return BotConfig(
         state=state,
+        state_chosen=state_override is not None or "state" in table,
         sender=table.get("from", defaults.sender),
+        about=about,
         reply_per=reply_per,
         grace_period=float(table.get("grace_period", defaults.grace_period)),
         reply_when_clean=table.get("reply_when_clean", False),

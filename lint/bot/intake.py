@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lint.bot.config import OWN_HEADER, BotConfig
 from lint.bot.model import Arrival, Finding, MailKind, Status
+from lint.bot.notices import merged_notice
 from lint.config import DEFAULT_PART_LIMIT
 from lint.errors import InputError
 from lint.lazyregex import lazy_regex
@@ -143,6 +144,10 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
     sender = getaddresses([bot.sender])[0][1].lower()
     if mail.header(OWN_HEADER) or (sender and mail.author_email.lower() == sender):
         return Arrival(msgid, Status.SKIPPED, MailKind.OWN, reason="sent by this bot", **common)
+    # Before the reply test: an "Applied, thanks!" is a reply, but worth telling apart.
+    notice = merged_notice(mail, subject.reply)
+    if notice is not None:
+        return Arrival(msgid, Status.SKIPPED, notice.kind, reason=notice.reason, **common)
     if subject.reply:
         return Arrival(
             msgid, Status.SKIPPED, MailKind.REPLY, reason="a reply, not a patch", **common

@@ -16,6 +16,7 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     """A patch or cover letter of a series: recorded, answered with its series."""
     SKIPPED = "skipped"
+    """Recorded with its kind and the reason, never answered (a reply, a commit notice...)."""
     FAILED = "failed"
     """Not readable as mail: recorded with the reason, never answered."""
 
@@ -29,6 +30,10 @@ class MailKind(StrEnum):
     NOT_PATCH = "not-patch"
     OWN = "own"
     """Sent by this bot."""
+    COMMIT_NOTICE = "commit-notice"
+    """Notification of a commit already in a tree: tip-bot2, a commit list, a push hook."""
+    APPLIED = "applied"
+    """A maintainer's or bot's notice that a patch was applied ("Applied, thanks!")."""
     OPTED_OUT = "opted-out"
     MALFORMED = "malformed"
     STALLED = "stalled"

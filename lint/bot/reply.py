@@ -170,10 +170,27 @@ def plan_reply(
     )
 
 
+def packaged_rule_ids(ruleset: Ruleset) -> frozenset[str]:
+    """The rules of ``ruleset`` that ship with patchlens (not from a ``rule_dirs`` folder).
+
+    Only for these does ``patchlens rules ID`` on a reader's own copy of patchlens
+    show the rationale; the operator's own rules exist only on the bot's machine.
+    """
+    from pathlib import Path
+
+    from lint.resources import resource_dir
+
+    packaged = Path(resource_dir("rules")).resolve()
+    return frozenset(
+        rule.id for rule in ruleset.rules if Path(rule.path).resolve().parent == packaged
+    )
+
+
 class ReplyRenderer:
     """Renders reply mails; holds the loaded template (one per bot run, not global)."""
 
-    def __init__(self, bot: BotConfig) -> None:
+    def __init__(self, bot: BotConfig, packaged_rules: frozenset[str] = frozenset()) -> None:
+        """``packaged_rules``: see :func:`packaged_rule_ids`."""
         import jinja2
 
         from lint import __version__
@@ -188,6 +205,7 @@ class ReplyRenderer:
         self._template = environment.get_template("bot-reply.txt.j2")
         self._bot = bot
         self._version = __version__
+        self._packaged_rules = packaged_rules
 
     def body(self, plan: ReplyPlan) -> str:
         """The plain-text body of the reply."""
@@ -200,8 +218,21 @@ class ReplyRenderer:
             "patches": plan.patches,
             "version": self._version,
             "opt_out_header": self._bot.opt_out_header,
+            "sender": getaddresses([self._bot.sender])[0][1],
+            "about": self._bot.about,
+            "rules_hint": self._rules_hint(plan),
         }
         return self._template.render(context)
+
+    def _rules_hint(self, plan: ReplyPlan) -> bool:
+        """Whether the footer may point at ``patchlens rules RULE-ID``.
+
+        Only when the reader is told where patchlens comes from (``about``) and
+        every rule the reply cites ships with patchlens: otherwise the command
+        would not show the reader that rule.
+        """
+        cited = {finding.rule for view in plan.patches for finding in view.findings}
+        return bool(self._bot.about and cited and cited <= self._packaged_rules)
 
     def render(self, plan: ReplyPlan, now: float) -> bytes:
         """The whole reply mail as bytes (LF line ends; SMTP delivery converts).

@@ -37,13 +37,16 @@ from lint.bot.intake import (
     synthetic_id,
 )
 from lint.bot.model import Arrival, MailKind, Status
-from lint.bot.reply import ReplyPlan, ReplyRenderer, plan_reply
+from lint.bot.reply import ReplyPlan, ReplyRenderer, packaged_rule_ids, plan_reply
 from lint.bot.series import Placement, assess, placement
 from lint.bot.state import BotState, Delivery, NewReply
 from lint.errors import InputError
 
 Emit = Callable[[str], object]
 """Where ``--dry-run`` output goes (the entry point passes ``sys.stdout.write``)."""
+
+CLEAN_OUTCOME = "clean: no mail"
+"""The outcome stored for a series with nothing to report, which gets no reply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,15 @@ class PassCounts:
     duplicates: int = 0
     failed: int = 0
     replies: int = 0
-    delivered: int = 0
+    """Series answered with a reply mail (composed and queued for delivery)."""
+    clean: int = 0
+    """Series with no findings: a verdict that needed no reply (``reply_when_clean`` off)."""
+    held: int = 0
+    """Series whose reply a rate limit held back: the verdict is stored, nothing mailed."""
+    delivered: dict[str, int] = field(default_factory=dict)
+    """Deliveries made, per channel (``outbox``, ``smtp``, ``patchwork``)."""
+    printed: dict[str, int] = field(default_factory=dict)
+    """With ``dry_run``, what was printed instead of delivered: ``mail`` or ``check``."""
     delivery_failures: int = 0
     passes: int = 0
     errors: list[str] = field(default_factory=list)
@@ -201,8 +212,19 @@ def answer_ready(
         now = options.clock()
         with state.transaction() as db:
             for key in ready[start : start + options.batch_size]:
-                if _answer(state, db, key, options, renderer, now):
-                    counts.replies += 1
+                reply = _answer(state, db, key, options, renderer, now)
+                if reply is not None:
+                    _tally_reply(counts, reply)
+
+
+def _tally_reply(counts: PassCounts, reply: NewReply) -> None:
+    """Count a stored verdict as what it is: a reply mail, clean, or held back."""
+    if reply.mailed:
+        counts.replies += 1
+    elif reply.outcome == CLEAN_OUTCOME:
+        counts.clean += 1
+    else:
+        counts.held += 1
 
 
 def _answer(
@@ -212,22 +234,22 @@ def _answer(
     options: RunOptions,
     renderer: Callable[[], ReplyRenderer],
     now: float,
-) -> bool:
-    """Answer one series inside the caller's transaction; True if a reply was stored."""
+) -> NewReply | None:
+    """Answer one series inside the caller's transaction; the stored verdict, if any."""
     bot = options.bot
     opened = state.open_series(db, key)
     if opened is None:
-        return False  # answered by another process meanwhile
+        return None  # answered by another process meanwhile
     total, first_seen = opened
     members = state.members(db, key)
     patches = [member for member in members if member.kind is MailKind.PATCH]
     if not patches:
         state.close_series(db, key, "no patch arrived (cover letter only)")
-        return False
+        return None
     parts = [placement(patch, bot.reply_per).part for patch in patches]
     readiness = assess(parts, total, first_seen, now, bot.grace_period)
     if not readiness.ready:
-        return False
+        return None
     plan = plan_reply(key, members, readiness.missing, total, bot)
     mailed, outcome = _mail_decision(state, db, plan, now, bot)
     reply = NewReply(
@@ -241,7 +263,7 @@ def _answer(
         outcome=outcome,
     )
     state.add_reply(db, key, reply, now)
-    return True
+    return reply
 
 
 def _mail_decision(
@@ -249,7 +271,7 @@ def _mail_decision(
 ) -> tuple[bool, str]:
     """Whether the reply is mailed, and why not: clean, or over a rate limit."""
     if not plan.has_findings and not plan.missing and not bot.reply_when_clean:
-        return False, "clean: no mail"
+        return False, CLEAN_OUTCOME
     since = now - bot.rate_window
     if state.recent_mailed(db, "thread", plan.thread, since) >= bot.thread_limit:
         return False, "rate-limited: too many replies in this thread"
@@ -258,13 +280,27 @@ def _mail_decision(
     return True, ""
 
 
-def _attempt(item: Delivery, options: RunOptions, emit: Emit) -> Outcome:
+def _print_instead(item: Delivery, options: RunOptions, emit: Emit) -> str:
+    """``--dry-run``: print what ``item`` would deliver; ``mail``, ``check`` or ``""``.
+
+    A reply going both to the outbox and by SMTP is printed once (``""`` for
+    the second channel), so the printed count is the number of reply mails.
+    """
+    if item.channel == "patchwork":
+        emit(f"# patchwork check for {item.target}: {item.payload}\n")
+        return "check"
+    if item.channel == "outbox" or (item.channel == "smtp" and options.bot.outbox is None):
+        emit(item.mail.decode("utf-8", "replace") + "\n")
+        return "mail"
+    return ""
+
+
+def _attempt(item: Delivery, options: RunOptions, emit: Emit, counts: PassCounts) -> Outcome:
     bot = options.bot
     if options.dry_run:
-        if item.channel == "patchwork":
-            emit(f"# patchwork check for {item.target}: {item.payload}\n")
-        elif item.channel == "outbox":
-            emit(item.mail.decode("utf-8", "replace") + "\n")
+        printed = _print_instead(item, options, emit)
+        if printed:
+            counts.printed[printed] = counts.printed.get(printed, 0) + 1
         return Outcome(ok=True)
     if item.channel == "outbox" and bot.outbox is not None:
         return deliver_outbox(bot.outbox, item.reply_message_id, item.mail, durable=bot.durable)
@@ -294,14 +330,14 @@ def deliver_due(
                 item, options.clock(), options.lease_seconds
             ):
                 continue
-            outcome = _attempt(item, options, emit)
+            outcome = _attempt(item, options, emit, counts)
             if outcome.ok and item.channel == "outbox":
                 done.append(item)
                 continue
             if outcome.ok:
                 # Sent: recorded at once, to keep the window for a double send tiny.
                 state.delivered([item])
-                counts.delivered += 1
+                _tally_delivered(counts, [item], options)
                 continue
             counts.delivery_failures += 1
             counts.errors.append(f"{item.reply_message_id} {item.channel}: {outcome.error}")
@@ -313,7 +349,15 @@ def deliver_due(
         # One commit for the batch: a crash before it only repeats idempotent work
         # (outbox) or, for SMTP/patchwork, what their leases allow after expiry.
         state.delivered(done)
-        counts.delivered += len(done)
+        _tally_delivered(counts, done, options)
+
+
+def _tally_delivered(counts: PassCounts, items: Sequence[Delivery], options: RunOptions) -> None:
+    """Count deliveries made; a dry run delivers nothing (see :func:`_print_instead`)."""
+    if options.dry_run:
+        return
+    for item in items:
+        counts.delivered[item.channel] = counts.delivered.get(item.channel, 0) + 1
 
 
 def run_bot(state: BotState, options: RunOptions, emit: Emit, stop: Event) -> PassCounts:
@@ -346,7 +390,8 @@ def _passes(
 
     def renderer() -> ReplyRenderer:
         if not renderers:  # Jinja2 is loaded only when a reply is first rendered
-            renderers.append(ReplyRenderer(options.bot))
+            ruleset = options.examiner.ruleset
+            renderers.append(ReplyRenderer(options.bot, packaged_rule_ids(ruleset)))
         return renderers[0]
 
     stdin_done = False

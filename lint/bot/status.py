@@ -22,6 +22,9 @@ class StatusReport:
     deliveries: tuple[tuple[str, str, int], ...]
     """``(channel, status, count)``."""
     replies: int
+    """Replies mailed (or waiting to be): a clean or rate-limited verdict is not one."""
+    unmailed: int
+    """Series judged without a mail: clean (nothing to say) or held back by a rate limit."""
     open_series: int
     pending_deliveries: int
     failed_messages: tuple[tuple[str, str], ...]
@@ -60,7 +63,8 @@ def status_report(state: BotState, last: int = 10) -> StatusReport:
             (last,),
         ).fetchall()
     )
-    (replies,) = db.execute("SELECT COUNT(*) FROM replies").fetchone()
+    (replies,) = db.execute("SELECT COUNT(*) FROM replies WHERE mailed = 1").fetchone()
+    (unmailed,) = db.execute("SELECT COUNT(*) FROM replies WHERE mailed = 0").fetchone()
     (open_series,) = db.execute("SELECT COUNT(*) FROM series WHERE status = 'open'").fetchone()
     (pending,) = db.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'").fetchone()
     return StatusReport(
@@ -69,6 +73,7 @@ def status_report(state: BotState, last: int = 10) -> StatusReport:
         series=pairs("SELECT status, COUNT(*) FROM series GROUP BY 1 ORDER BY 1"),
         deliveries=deliveries,
         replies=int(replies),
+        unmailed=int(unmailed),
         open_series=int(open_series),
         pending_deliveries=int(pending),
         failed_messages=failed,

@@ -184,6 +184,13 @@ timeout = 10
     )
     maildir = fill_maildir(tmp_path / "list")
     assert main(["bot", "run", "--maildir", str(maildir), "--config", str(config)]) == 0
+    assert capsys.readouterr().err == (
+        "patchlens bot: 15 new mails (1 failed, 1 seen before); 4 series checked: "
+        "3 replies composed, 1 clean (no reply needed); delivered: 3 reply mails by SMTP; "
+        "0 delivery failures\n"
+        "patchlens bot: <broken-1.eve@example.com>: message is truncated: "
+        "it ends inside its headers\n"
+    )
 
     replies = inbox.by_reply_to()
     assert sorted(replies) == sorted([V1, V2, BEN])
@@ -240,6 +247,7 @@ timeout = 10
     assert "failed 1" in out
     assert "<broken-1.eve@example.com>: message is truncated" in out
     assert "1 open series, 0 pending deliveries, 0 unclaimed mails" in out
+    assert "replies:    3 with a mail, 1 without (clean or rate-limited)\n" in out
     dump = "\n".join(sqlite3.connect(state).iterdump())
     assert PASSWORD not in dump and PASSWORD not in out + err
 
@@ -326,7 +334,10 @@ def test_thread_rate_limit_holds_back_the_second_reply(tmp_path: Path) -> None:
     clock = Clock()
     maildir = fill_maildir(tmp_path / "list")
     state, options = options_for(tmp_path, maildir, clock, thread_limit=1)
-    run_bot(state, options, print, threading.Event())
+    counts = run_bot(state, options, print, threading.Event())
+    # v1 and Ben's patch are mailed, v2 is held back, the clean patch needs no reply.
+    assert (counts.replies, counts.held, counts.clean) == (2, 1, 1)
+    assert counts.delivered == {"outbox": 2}
     threads = [mail["In-Reply-To"] for mail in outbox_mails(tmp_path / "outbox")]
     # v1 and v2 share the thread rooted at the v1 cover letter: only v1 is mailed.
     assert sorted(threads) == sorted([V1, BEN])
@@ -532,7 +543,7 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         assert process.wait(timeout=10) == 0
     finally:
         process.kill()
-    assert "1 new mails" in (process.stderr.read() if process.stderr else "")
+    assert "1 new mail (" in (process.stderr.read() if process.stderr else "")
 
 
 def test_dry_run_prints_the_mails_and_changes_nothing(tmp_path: Path) -> None:
@@ -545,6 +556,122 @@ def test_dry_run_prints_the_mails_and_changes_nothing(tmp_path: Path) -> None:
     assert len(list((maildir / "new").iterdir())) == 16
     assert not (tmp_path / "state.sqlite").exists()
     assert not (tmp_path / "patchlens-outbox").exists()
+    assert result.stderr.startswith(
+        "patchlens bot: 15 new mails (1 failed, 1 seen before); 4 series checked: "
+        "3 replies composed, 1 clean (no reply needed); dry run: nothing delivered "
+        "(3 reply mails and 0 patchwork checks printed instead)\n"
+    )
+
+
+def test_dry_run_prints_the_mails_it_would_send_by_smtp(tmp_path: Path) -> None:
+    """Without an outbox the replies would go by SMTP only: a dry run still shows them,
+    and connects to nothing (no server listens on the port)."""
+    config = write_config(
+        tmp_path,
+        f"[bot.outbox]\nenabled = false\n[bot.smtp]\nhost = '127.0.0.1'\nport = {free_port()}\n",
+    )
+    maildir = fill_maildir(tmp_path / "list", ["09-single-no-sob.eml", "08-clean-single.eml"])
+    result = bot_command("run", "--dry-run", "--maildir", str(maildir), "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\nIn-Reply-To: ") == 1
+    assert f"In-Reply-To: {BEN}" in result.stdout
+    assert result.stderr == (
+        "patchlens bot: 2 new mails (0 failed, 0 seen before); 2 series checked: "
+        "1 reply composed, 1 clean (no reply needed); dry run: nothing delivered "
+        "(1 reply mail and 0 patchwork checks printed instead)\n"
+    )
+
+
+# --- where the state is kept, and status before the first run ----------------------------
+
+
+def test_run_without_state_or_config_says_where_the_default_state_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    maildir = fill_maildir(tmp_path / "list", ["09-single-no-sob.eml"])
+    work = tmp_path / "cron-home"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["bot", "run", "--maildir", str(maildir)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"patchlens bot: note: state kept in {work / 'patchlens-bot.sqlite'} (the default: "
+        f"neither --state nor [bot] state names one); replies go to the outbox "
+        f"{work / 'patchlens-outbox'}\n"
+    )
+    assert (work / "patchlens-bot.sqlite").is_file()
+    # Named, it is not announced.
+    shutil.copy(FIXTURES / "08-clean-single.eml", maildir / "new")
+    assert main(["bot", "run", "--maildir", str(maildir), "--state", "named.sqlite"]) == 0
+    assert "note: state" not in capsys.readouterr().err
+
+
+def test_run_help_says_where_the_state_is_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["bot", "run", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "else patchlens-bot.sqlite in the current directory" in text
+    assert "When the default file is used, the run says where it is on stderr" in text
+
+
+def test_status_before_any_run_says_so_and_succeeds(tmp_path: Path) -> None:
+    state = tmp_path / "bot" / "state.sqlite"
+    result = bot_command("status", "--state", str(state))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"no bot state yet at {state}: the bot has not run there yet\n"
+    assert result.stderr == ""
+    assert not state.parent.exists()
+
+
+# --- the reply's footer says who sent it and nothing it cannot back -----------------------
+
+
+def reply_body(tmp_path: Path, extra: str, rules: str = "") -> str:
+    config = write_config(tmp_path, extra)
+    if rules:
+        config.write_text(rules + config.read_text(encoding="utf-8"), encoding="utf-8")
+    maildir = fill_maildir(tmp_path / "list", ["09-single-no-sob.eml"])
+    assert main(["bot", "run", "--maildir", str(maildir), "--config", str(config)]) == 0
+    [reply] = outbox_mails(tmp_path / "patchlens-outbox")
+    return str(reply.get_payload(decode=True).decode())
+
+
+def test_footer_without_about_names_the_sender_and_no_package(tmp_path: Path) -> None:
+    body = reply_body(tmp_path, "")
+    footer = body.split("\n-- \n", 1)[1]
+    assert "pip install" not in body
+    assert "patchlens rules" not in body
+    assert footer.startswith("This mail was written by patchlens ")
+    assert ", run by patchlens@bot.example.org.\n\nTo stop these mails" in footer
+
+
+def test_footer_with_about_points_there_and_at_the_rule_rationale(tmp_path: Path) -> None:
+    body = reply_body(tmp_path, 'about = "https://example.org/patchlens-bot"')
+    footer = body.split("\n-- \n", 1)[1]
+    assert "pip install" not in body
+    assert (
+        ", run by patchlens@bot.example.org.\n"
+        "About patchlens and this bot: https://example.org/patchlens-bot\n"
+        'With patchlens installed, "patchlens rules RULE-ID" shows why a rule\nexists.\n'
+    ) in footer
+
+
+def test_footer_leaves_out_the_rules_command_for_the_operators_own_rule(tmp_path: Path) -> None:
+    """``patchlens rules ID`` cannot show a rule that exists only on the bot's machine."""
+    rules = tmp_path / "local-rules"
+    rules.mkdir()
+    (rules / "demo-milliseconds.toml").write_text(
+        'id = "demo-milliseconds"\nkind = "changelog-phrase"\nseverity = "warning"\n'
+        "summary = \"Say which unit\"\n\n[params]\npattern = 'milliseconds'\n",
+        encoding="utf-8",
+    )
+    body = reply_body(
+        tmp_path, 'about = "https://example.org/patchlens-bot"', 'rule_dirs = ["local-rules"]\n'
+    )
+    assert "demo-milliseconds" in body
+    assert "About patchlens and this bot: https://example.org/patchlens-bot\n" in body
+    assert "patchlens rules" not in body
 
 
 # --- units ------------------------------------------------------------------------------
@@ -587,6 +714,7 @@ def test_assess(parts: list[int], now: float, ready: bool, missing: tuple[int, .
         ("[bot.patchwork]\nurl = 'http://x'\ntoken = 't'\ncontext = 'a b'", "bad check context"),
         ("[bot.patchwork]\nurl = 'http://x'", "needs a token"),
         ("[bot.smtp]\nport = 25", "key 'host' is required in [bot.smtp]"),
+        ('about = """two\nlines"""', "key 'about' in [bot] must be one line"),
         ("[bot.smtp]\nhost = 'h'\npassword_env = 'PATCHLENS_TEST_UNSET'", "is not set"),
     ],
 )
