@@ -2,152 +2,54 @@
 
 :func:`build_thread` gathers, for one :class:`~lint.thread.threads.Thread`, what the
 maintainer, the author of the next version and a future bisector want in one
-place: version history, people, background per topic (merged from every
-changelog, cover letter and review, each paragraph attributed to whoever
-wrote it first), problem and fix, what the diff touches, lint findings, tags
-and open review points. Nothing here renders text: :mod:`lint.explain.render` does.
+place: version history and where tip-bot2 says the patch was merged,
+people, background per topic (merged from every changelog, cover letter and
+review, each paragraph attributed to whoever wrote it first), problem and
+fix, what the diff touches, lint findings, tags and open review points.
+Nothing here renders text: :mod:`lint.explain.render` does.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from lint.explain.document import (
+    Attributed,
+    FindingEntry,
+    MessageRef,
+    PatchChanges,
+    ReviewPoint,
+    TagEntry,
+    ThreadExplainer,
+    Topic,
+    VersionEntry,
+)
+from lint.explain.merge_notice import MergeNotice, read_merge_notice
 from lint.mail.model import TextLine
-from lint.patch.model import Section
-from lint.record import record
+from lint.patch.model import Paragraph, Section
 from lint.rulebook.ruleset import Ruleset, RuleSpec
 from lint.thread.followup import FollowUp, followups
-from lint.thread.threads import FileChange, MessageSummary, Thread
+from lint.thread.threads import MessageSummary, Thread
 
 PINNING_RULE = "pinned-bit-bringup"
 """The kernel analysis rule whose findings carry the pinned-bit/bringup reasoning."""
 
 
-@record
-class Attributed:
-    """A paragraph and who wrote it, where."""
-
-    text: str
-    author: str
-    source: str
-    """``review of [PATCH]``, ``[PATCH v2] changelog``, ``patchlens rulebook (rule x)``..."""
-    link: str
-    """The lore link of the message, ``""`` for rulebook text."""
-    also: tuple[str, ...] = ()
-    """Other messages carrying the same paragraph (e.g. the re-roll that adopted it)."""
-    code: bool = False
-    """True for indented text (code, logs): shown verbatim."""
-
-
-@record
-class Topic:
-    """One ``== Title ==`` section gathered from the whole thread."""
-
-    title: str
-    paragraphs: tuple[Attributed, ...]
-    reference: bool = False
-    """True when no message explains the topic and the rulebook's reference text stands in."""
-    best_effort: bool = False
-    """True when split from an unstructured changelog, not from a section."""
-
-
-@record
-class MessageRef:
-    label: str
-    subject: str
-    author: str
-    date: str
-    link: str
-
-
-@record
-class VersionEntry:
-    label: str
-    date: str
-    complete: bool
-    partial: bool
-    missing: tuple[int, ...]
-    messages: tuple[MessageRef, ...]
-
-
-@record
-class PatchChanges:
-    label: str
-    subject: str
-    files: tuple[FileChange, ...]
-    functions: tuple[str, ...]
-    diffstat: tuple[str, ...]
-    pinning: tuple[str, ...]
-    """The pinned-bit/bringup reasoning, one sentence per finding of the kernel analysis."""
-
-
-@record
-class FindingEntry:
-    label: str
-    rule: str
-    severity: str
-    message: str
-    where: str
-
-
-@record
-class TagEntry:
-    text: str
-    source: str
-    status: str
-    """``carried`` (in the latest version), ``offered`` (in a review, not yet carried)."""
-
-
-@record
-class ReviewPoint:
-    reviewer: str
-    link: str
-    text: str
-    status: str
-
-
-@record
-class ThreadExplainer:
-    """Everything the explainer shows about one thread."""
-
-    title: str
-    messages: int
-    """How many messages the thread holds in the input."""
-    author: str
-    reviewers: tuple[str, ...]
-    history: tuple[VersionEntry, ...]
-    background: tuple[Topic, ...]
-    problem: Topic | None
-    fix: Topic | None
-    other_sections: tuple[Topic, ...]
-    changes: tuple[PatchChanges, ...]
-    findings: tuple[FindingEntry, ...]
-    tags: tuple[TagEntry, ...]
-    points: tuple[ReviewPoint, ...]
-    followup: tuple[str, ...]
-    """One line per review checked against the next version."""
-
-    @property
-    def sections(self) -> tuple[Topic, ...]:
-        """Background topics, then Problem and Fix: the changelog the reviewer asked for."""
-        ordered = [*self.background, *(t for t in (self.problem, self.fix) if t is not None)]
-        return tuple(ordered)
-
-
 def build_thread(thread: Thread, ruleset: Ruleset | None = None) -> ThreadExplainer:
     """The explainer model of ``thread``; ``ruleset`` supplies reference background text."""
+    notices = merge_notices(thread.messages)
     latest = thread.latest
-    latest_messages = latest.messages if latest is not None else thread.messages
+    latest_messages = _posted(latest.messages if latest is not None else thread.messages, notices)
     head = latest_messages[0] if latest_messages else thread.messages[0]
-    topics = _gather(thread)
+    topics = _gather(thread, notices)
     titles = {_norm(t) for t in topics}
     background = [Topic(t, tuple(p)) for t, p in topics.items() if _norm(t).endswith("background")]
     background += _references(thread, ruleset, titles)
     problem = _topic(topics, "problem")
     fix = _topic(topics, "fix")
     if problem is None and fix is None:
-        problem, fix = _best_effort(latest_messages)
+        problem, fix = _best_effort(latest_messages, notices)
     other = [
         Topic(t, tuple(p))
         for t, p in topics.items()
@@ -160,6 +62,7 @@ def build_thread(thread: Thread, ruleset: Ruleset | None = None) -> ThreadExplai
         author=head.author,
         reviewers=tuple(dict.fromkeys(r.review.reviewer for r in thread.reviews)),
         history=tuple(_history(thread)),
+        merges=tuple(notices.values()),
         background=tuple(background),
         problem=problem,
         fix=fix,
@@ -189,7 +92,7 @@ def _topic(topics: dict[str, list[Attributed]], name: str) -> Topic | None:
     return None
 
 
-def _gather(thread: Thread) -> dict[str, list[Attributed]]:
+def _gather(thread: Thread, notices: Mapping[int, MergeNotice]) -> dict[str, list[Attributed]]:
     """Every section of every message, merged per title, oldest writer first."""
     sources: list[tuple[float, int, MessageSummary, Sequence[Section], str]] = []
     for m in thread.messages:
@@ -198,8 +101,7 @@ def _gather(thread: Thread) -> dict[str, list[Attributed]]:
             what = target.label if target is not None else m.label.removeprefix("Re: ")
             sources.append((m.timestamp, m.seq, m, m.review.sections, f"review of {what}"))
         elif not m.reply:
-            kind = "cover letter" if m.is_cover_letter else "changelog"
-            sources.append((m.timestamp, m.seq, m, m.sections, f"{m.label} {kind}"))
+            sources.append((m.timestamp, m.seq, m, m.sections, _source(m, notices)))
     topics: dict[str, list[Attributed]] = {}
     by_title: dict[str, str] = {}
     for _, _, m, sections, source in sorted(sources, key=lambda s: (s[0], s[1])):
@@ -273,15 +175,56 @@ def reference_heading(rule: RuleSpec) -> str:
     return heading if isinstance(heading, str) and heading else rule.id
 
 
-def _best_effort(messages: Sequence[MessageSummary]) -> tuple[Topic | None, Topic | None]:
+def merge_notices(messages: Iterable[MessageSummary]) -> dict[int, MergeNotice]:
+    """The tip-bot2 merge notices among ``messages``, by :attr:`MessageSummary.seq`."""
+    found: dict[int, MergeNotice] = {}
+    for m in messages:
+        notice = None if m.reply else read_merge_notice(m.paragraphs, m.title, m.label, m.link)
+        if notice is not None:
+            found[m.seq] = notice
+    return found
+
+
+def _posted(
+    messages: Sequence[MessageSummary], notices: Mapping[int, MergeNotice]
+) -> tuple[MessageSummary, ...]:
+    """``messages`` without the merge notices of patches that are among them.
+
+    tip-bot2 mails the merged commit, diff and tags included, into the patch's
+    thread: beside the posted patch it would list every change and tag twice.
+    A notice whose patch is not in the input stands for it.
+    """
+    posted = {m.key for m in messages if m.seq not in notices}
+    return tuple(m for m in messages if m.seq not in notices or m.key not in posted)
+
+
+def _source(m: MessageSummary, notices: Mapping[int, MergeNotice]) -> str:
+    """How attributions name a message's own text: changelog, cover letter or merged commit."""
+    notice = notices.get(m.seq)
+    if notice is not None:
+        return f"merged commit {notice.short}"
+    return f"{m.label} {'cover letter' if m.is_cover_letter else 'changelog'}"
+
+
+def _changelog_paragraphs(
+    m: MessageSummary, notices: Mapping[int, MergeNotice]
+) -> tuple[Paragraph, ...]:
+    """``m``'s paragraphs outside sections and tags, without a merge notice's header block."""
+    notice = notices.get(m.seq)
+    return m.paragraphs[notice.paragraphs :] if notice is not None else m.paragraphs
+
+
+def _best_effort(
+    messages: Sequence[MessageSummary], notices: Mapping[int, MergeNotice]
+) -> tuple[Topic | None, Topic | None]:
     """Split unstructured changelogs: the last paragraph is the fix, the rest the problem."""
     problem: list[Attributed] = []
     fix: list[Attributed] = []
     for m in messages:
-        paragraphs = [p for p in m.paragraphs if p.text.strip()]
+        paragraphs = [p for p in _changelog_paragraphs(m, notices) if p.text.strip()]
         if not paragraphs or m.reply:
             continue
-        source = f"{m.label} {'cover letter' if m.is_cover_letter else 'changelog'}"
+        source = _source(m, notices)
         made = [Attributed(p.text, m.author, source, m.link) for p in paragraphs]
         if len(made) == 1:
             problem.extend(made)

@@ -5,10 +5,13 @@ reads every message of the input, lints the patches, groups everything into
 threads (:mod:`lint.thread.threads`), builds the model (:mod:`lint.explain.model`)
 and renders it with the Jinja2 templates in ``templates/``:
 
-- ``md``: Markdown; every piece of mail text is escaped, so a changelog can
-  never inject markup;
-- ``html``: that Markdown rendered by markdown-it-py with raw HTML disabled,
-  inside a standalone page (inline CSS, light and dark, printable);
+- ``md``: Markdown; every piece of mail prose is escaped, so a changelog can
+  never inject markup, and code, logs, lists and quotes are fenced, so that
+  they keep their lines;
+- ``html``: a standalone page (inline CSS, light and dark, printable); mail
+  prose is reflowed to the page's width, while code, logs, indented blocks,
+  quotes and lists keep their lines (see :func:`mail_blocks`); the rulebook's
+  reference text is Markdown rendered by markdown-it-py with raw HTML disabled;
 - ``txt``: plain text;
 - ``changelog``: the ``== Title ==`` sections, wrapped at 75 columns, ready
   to paste into the next version (see :func:`changelog_sections`).
@@ -25,7 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from lint.checks.api import CheckContext
 from lint.engine.pipeline import DecodeOptions, read_patches
 from lint.engine.rules import is_linted, run
-from lint.explain.model import Attributed, ThreadExplainer, Topic, build_thread
+from lint.explain.document import Attributed, ThreadExplainer, Topic
+from lint.explain.model import build_thread
 from lint.lazyregex import lazy_regex
 from lint.mail.model import RawMail
 from lint.patch.model import Patch
@@ -49,6 +53,11 @@ WRAP = 75
 _MD_SPECIAL = lazy_regex(r"([\\`*_{}\[\]<>#!|~&])")
 _MD_LINE_START = lazy_regex(r"^([-+=])", re.MULTILINE)
 _MD_ORDERED = lazy_regex(r"^(\d+)([.)])", re.MULTILINE)
+# Starts of list items as changelogs write them: bullets, "1." or "1)", and the
+# "[1] https://..." footnotes that follow a paragraph citing them.
+_LIST_ITEM = lazy_regex(r"(?:[-*+]|\d{1,3}[.)]|\[\d{1,3}\])\s")
+# A kernel log line pasted without indentation: "[    0.123456] ...".
+_LOG_LINE = lazy_regex(r"\[\s*\d+\.\d+\]")
 
 
 @record
@@ -57,6 +66,24 @@ class Explainer:
 
     threads: tuple[ThreadExplainer, ...]
     messages: int
+
+
+@record
+class MailBlock:
+    """A stretch of one mail paragraph, and how a format that reflows text shows it."""
+
+    kind: str
+    """``prose`` (to reflow), ``list`` and ``quote`` (lines kept), ``code`` (lines and
+    indentation kept, monospace)."""
+    text: str
+    """The lines as written."""
+
+    @property
+    def flowed(self) -> str:
+        """Prose on one line, for a page to wrap at its own width; other kinds as written."""
+        if self.kind != "prose":
+            return self.text
+        return " ".join(" ".join(line.split()) for line in self.text.splitlines())
 
 
 def topic_rules(ruleset: Ruleset) -> tuple[RuleSpec, ...]:
@@ -141,8 +168,42 @@ def wrap_paragraph(paragraph: Attributed, width: int = WRAP) -> str:
 
 
 def _keeps_lines(line: str) -> bool:
+    return line[:1].isspace() or line.lstrip().startswith(">") or _starts_item(line) or "|" in line
+
+
+def mail_blocks(paragraph: Attributed) -> tuple[MailBlock, ...]:
+    """``paragraph`` cut into prose to reflow and blocks whose lines must stay.
+
+    Mail is wrapped by hand at 72 to 75 columns, so on a page of another width
+    the hard line breaks of prose make ragged, half-empty lines. The breaks of
+    code, logs, indented blocks, quoted lines and lists carry meaning: those
+    keep them. A list item's following lines belong to the item.
+    """
+    if paragraph.code:
+        return (MailBlock("code", paragraph.text),)
+    runs: list[tuple[str, list[str]]] = []
+    for line in paragraph.text.splitlines():
+        kind = _line_kind(line, runs[-1][0] if runs else "")
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+    return tuple(MailBlock(kind, "\n".join(lines)) for kind, lines in runs)
+
+
+def _line_kind(line: str, previous: str) -> str:
     stripped = line.lstrip()
-    return line[:1].isspace() or stripped[:2] in ("- ", "* ", "+ ") or "|" in line
+    if stripped.startswith(">"):
+        return "quote"
+    if _starts_item(line) or (previous == "list" and stripped):
+        return "list"
+    if line[:1].isspace() or _LOG_LINE.match(line):
+        return "code"
+    return "prose"
+
+
+def _starts_item(line: str) -> bool:
+    return _LIST_ITEM.match(line.lstrip()) is not None
 
 
 def md_escape(text: str) -> str:
@@ -209,6 +270,7 @@ def _environment(html: bool) -> Environment:
         env.filters["markdown"] = _markdown_filter()
     env.filters["code"] = md_code
     env.filters["wrap"] = lambda p, width=WRAP: wrap_paragraph(p, width)
+    env.filters["blocks"] = mail_blocks
     env.filters["indent_text"] = _indent
     env.globals["topic_note"] = _topic_note
     return env

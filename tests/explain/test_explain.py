@@ -27,6 +27,7 @@ from lint.sources.inputs import open_input
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Rules whose output the goldens show: fixed here so that rules other work adds
 # later do not rewrite these goldens.
 GOLDEN_RULES = (
@@ -43,6 +44,9 @@ THREADS = {
     "thread": [EXAMPLES / "thread" / n for n in ("v1-0001.patch", "review.eml", "v2-0001.patch")],
     "series": [EXAMPLES / "series" / "thread.mbox"],
     "single": sorted((EXAMPLES / "single").glob("*.patch")),
+    # Several paragraphs per section from two writers, a log, a list and a quote,
+    # and tip-bot2's notice of the merge in reply.
+    "merged": [FIXTURES / "sections-and-review.mbox", FIXTURES / "tip-merge-notice.eml"],
 }
 SUFFIX = {"md": "md", "html": "html", "txt": "txt", "changelog": "changelog.txt"}
 REVIEWER = "Tomas Reyes <tomas.reyes@example.org>"
