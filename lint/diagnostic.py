@@ -78,6 +78,9 @@ class Diagnostic:
     fix: Fix | None = None
     data: tuple[tuple[str, str], ...] = ()
     """Structured facts behind the finding (for JSON), as ordered key/value pairs."""
+    quote: str = ""
+    """The decoded text of the input line the finding points at (``""`` when unknown), as
+    checkpatch.pl and compilers show it under the message."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

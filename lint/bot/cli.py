@@ -39,6 +39,12 @@ where the state is kept:
   state unless [bot.outbox] says otherwise. When the default file is used,
   the run says where it is on stderr; from cron, whose current directory is
   the home directory, name it with --state or [bot] state.
+
+examples:
+  patchlens bot run --dry-run --maildir ~/Mail/x86 --config bot.toml   try it: print, send nothing
+  patchlens bot run --maildir ~/Mail/x86 --config bot.toml             answer what lei fetched
+  patchlens bot run --watch --maildir ~/Mail/x86 --config bot.toml     keep running
+  patchlens bot run --stdin --config bot.toml < message.eml           one mail from a pipe
 """
 
 

@@ -159,10 +159,9 @@ def _links_itself(trailer: Trailer, author: str) -> bool:
 
 
 def _display(keys: str) -> str:
-    return " or ".join(
-        "-".join(part.capitalize() if part != "by" else part for part in key.split("-"))
-        for key in keys.split("|")
-    )
+    """``co-developed-by|signed-off-by`` as the tags are written: ``Co-developed-by or
+    Signed-off-by`` (only the first letter is a capital)."""
+    return " or ".join(key[:1].upper() + key[1:] for key in keys.split("|"))
 
 
 def _reorder_fix(trailers: tuple[Trailer, ...], places: list[int]) -> Fix | None:

@@ -13,37 +13,21 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from lint.cli.helptext import (
+    DESCRIPTION,
+    EXPLAIN_EPILOG,
+    FIX_EPILOG,
+    LINT_EPILOG,
+    PARSE_EPILOG,
+    RULES_EPILOG,
+)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 """A sub-command: takes the parsed arguments, returns the exit status."""
-
-DESCRIPTION = """\
-Read Linux-kernel patches the way maintainers receive them, and check their
-changelogs and diffs against a rulebook made of data (rules/*.toml).
-
-INPUT may be a git format-patch file, a folder of *.patch, *.eml, *.mbox and
-*.mbx files (its sub-folders too), an mbox (a whole lore thread), a maildir
-(cur/ and new/, as lei writes it), "-" for standard input, or a git revision
-range such as HEAD~3..HEAD (with -C DIR to name the repository)."""
-
-LINT_EPILOG = """\
-examples:
-  patchlens lint 0001-x86-fred-Fix-boot.patch     one patch from git format-patch
-  patchlens lint outgoing/                        a series (0000-cover-letter.patch first)
-  patchlens lint --no-recurse ~/patches/          that folder's files, not its sub-folders
-  patchlens lint thread.mbox                      every message of a saved lore thread
-  patchlens lint -C ~/linux origin/master..HEAD   the commits you are about to send
-  b4 am -o - <msgid> | patchlens lint -           a patch on standard input
-  patchlens lint --format json series.mbox        machine-readable (docs/json.md)
-
-Rules come from the packaged rulebook plus .patchlens.toml at the repository
-root (or --config FILE): enable, disable or re-grade rules, add rule folders.
-See every rule and why it exists with `patchlens rules` and `patchlens rules ID`.
-
-exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input or config."""
 
 
 def build_parser(
@@ -61,6 +45,13 @@ def build_parser(
         formatter_class=_raw_formatter,
     )
     parser.add_argument("--version", action="version", version=f"patchlens {version()}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest="global_verbose",
+        action="store_true",
+        help="as the command's own -v (patchlens -v lint ... = patchlens lint -v ...)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     named = next((arg for arg in argv or () if not arg.startswith("-")), None)
     builders = {
@@ -75,7 +66,22 @@ def build_parser(
     for name, add in builders.items():
         if named is None or named == name or named not in builders:
             add(commands, handlers)
+    for sub in commands.choices.values():
+        # An option the command does not know is reported with the command's own usage.
+        sub.set_defaults(command_parser=sub)
     return parser
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed; an unknown option is an error of the command it was given to
+    (its usage, not the top level's), and ``patchlens -v CMD`` is ``patchlens CMD -v``."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        owner: argparse.ArgumentParser = getattr(args, "command_parser", parser)
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.global_verbose:
+        args.verbose = True
+    return args
 
 
 def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
@@ -135,6 +141,25 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
         help="with --format terse: print checkpatch's type names where they exist (default) "
         "or our rule ids",
     )
+    # checkpatch.pl's spellings, so that a checkpatch command line works unchanged.
+    checkpatch = lint.add_argument_group(
+        "checkpatch.pl options", "the same switches as checkpatch.pl, for its users' habits"
+    )
+    checkpatch.add_argument(
+        "--terse", dest="format", action="store_const", const="terse", help="= --format terse"
+    )
+    checkpatch.add_argument(
+        "--show-types",
+        dest="rule_names",
+        action="store_const",
+        const="checkpatch",
+        help="name each finding by its checkpatch type where it has one (the terse default)",
+    )
+    checkpatch.add_argument(
+        "--no-tree",
+        action="store_true",
+        help="accepted and ignored: patchlens needs no kernel tree (see --tree)",
+    )
     lint.add_argument(
         "-j",
         "--jobs",
@@ -191,10 +216,13 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_parse(commands: Any, handlers: Mapping[str, Handler]) -> None:
     parse = commands.add_parser(
         "parse",
-        formatter_class=_formatter,
+        formatter_class=_raw_formatter,
         help="print the model of each message (subject, changelog, trailers, diff) as JSON",
-        description="Print what patchlens reads in each message of INPUT, one JSON object a "
-        "line (keys documented in docs/json.md). Tools and bots build on this.",
+        description=_wrapped(
+            "Print what patchlens reads in each message of INPUT, one JSON object a line "
+            "(keys documented in docs/json.md). Tools and bots build on this."
+        ),
+        epilog=PARSE_EPILOG,
     )
     _add_input_arguments(parse)
     parse.add_argument("--format", choices=("json",), default="json", help="output format")
@@ -205,11 +233,14 @@ def _add_parse(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
     explain = commands.add_parser(
         "explain",
-        formatter_class=_formatter,
+        formatter_class=_raw_formatter,
         help="gather a patch, series or thread and its reviews into one explainer document",
-        description="Render one document per thread of INPUT: versions, people, background "
-        "per topic (attributed), problem, fix, what changes, findings, tags and open review "
-        "points. --format changelog prints the == Title == sections, ready to paste.",
+        description=_wrapped(
+            "Render one document per thread of INPUT: versions, people, background per topic "
+            "(attributed), problem, fix, what changes, findings, tags and open review points. "
+            "--format changelog prints the == Title == sections, ready to paste."
+        ),
+        epilog=EXPLAIN_EPILOG,
     )
     _add_input_arguments(explain)
     explain.add_argument(
@@ -222,12 +253,15 @@ def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
     rules = commands.add_parser(
         "rules",
-        formatter_class=_formatter,
+        formatter_class=_raw_formatter,
         help="list every rule, or explain one",
-        description="Without ID: every rule with its checkpatch alias, severity, profile and "
-        "summary. With ID (a rule id or a checkpatch type name): its rationale and a bad and "
-        "a good example. --check-examples runs the examples of every rule (or of ID) and "
-        "exits 1 when one does not do what its rule file says: for writing rules.",
+        description=_wrapped(
+            "Without ID: every rule with its checkpatch alias, severity, profile and summary. "
+            "With ID (a rule id or a checkpatch type name): its rationale and a bad and a good "
+            "example. --check-examples runs the examples of every rule (or of ID) and exits 1 "
+            "when one does not do what its rule file says: for writing rules."
+        ),
+        epilog=RULES_EPILOG,
     )
     rules.add_argument("id", nargs="?", metavar="ID", help="rule id or checkpatch type name")
     rules.add_argument(
@@ -245,12 +279,15 @@ def _add_rules(commands: Any, handlers: Mapping[str, Handler]) -> None:
 def _add_fix(commands: Any, handlers: Mapping[str, Handler]) -> None:
     fix = commands.add_parser(
         "fix",
-        formatter_class=_formatter,
+        formatter_class=_raw_formatter,
         help="write a copy of a patch with the mechanical fixes applied",
-        description="Lint INPUT (a file holding one message, or a folder of git format-patch "
-        "files) and write it with every mechanical fix applied: the right Fixes: line, "
-        "the reordered tags, the capitalised summary... An mbox of several messages and "
-        "git ranges are refused. INPUT is never changed unless --in-place.",
+        description=_wrapped(
+            "Lint INPUT (a file holding one message, or a folder of git format-patch files) and "
+            "write it with every mechanical fix applied: the right Fixes: line, the reordered "
+            "tags, the capitalised summary... An mbox of several messages and git ranges are "
+            "refused. INPUT is never changed unless --in-place."
+        ),
+        epilog=FIX_EPILOG,
     )
     fix.add_argument("input", metavar="INPUT", type=Path, help="patch file or folder of *.patch")
     fix_target = fix.add_mutually_exclusive_group(required=True)
@@ -305,6 +342,13 @@ def _columns() -> int:
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.HelpFormatter(prog, width=_columns())
+
+
+def _wrapped(text: str) -> str:
+    """A description as the raw formatter shows it (which keeps the epilog's examples)."""
+    from textwrap import fill
+
+    return fill(text, min(_columns(), 80) - 2)
 
 
 def _raw_formatter(prog: str) -> argparse.HelpFormatter:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from lint.cli.args import Handler, build_parser
+from lint.cli.args import Handler, build_parser, parse_arguments
 from lint.cli.output import Progress, ReportSink, emit, leave, start, write_atomically
 from lint.record import replace
 
@@ -97,9 +97,20 @@ def _load(args: argparse.Namespace) -> tuple[Config, Ruleset]:
         raise InputError(f"-C {args.directory}", "no such directory")
     config = load_config(args.config, start)
     ruleset = load_ruleset(config)
+    if getattr(args, "verbose", False):
+        print(f"patchlens: {_loaded(config, ruleset)}", file=sys.stderr)
     for note in ruleset.notes:
         print(f"patchlens: note: {note}", file=sys.stderr)
     return config, ruleset
+
+
+def _loaded(config: Config, ruleset: Ruleset) -> str:
+    """What ``-v`` says was loaded: the configuration file and the rule folders."""
+    from lint.resources import resource_dir
+
+    where = config.path or "none found (.patchlens.toml at the repository root): defaults"
+    folders = ", ".join([resource_dir("rules"), *config.rule_dirs])
+    return f"configuration {where}; {len(ruleset.rules)} rules from {folders}"
 
 
 # --- sub-commands ---------------------------------------------------------------------
@@ -113,7 +124,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from lint.engine.runner import LintJob, lint_mails
 
     config, ruleset = _load(args)
-    ruleset = ruleset.select(_split_ids(args.types), _split_ids(args.ignore))
+    only, ignore = _split_ids(args.types), _split_ids(args.ignore)
+    for option, names in (("--types", only), ("--ignore", ignore)):
+        if outside := ruleset.outside_scope(names):
+            print(f"patchlens: note: {option}: {_outside_note(outside)}", file=sys.stderr)
+    ruleset = ruleset.select(only, ignore)
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.WARNING)
     from lint.sources.commits import resolver_for
 
@@ -340,6 +355,14 @@ def _spelling(ruleset: Ruleset, tree: Path | None) -> Dictionary | None:
     return choose_dictionary(tree)
 
 
+def _outside_note(types: Sequence[str]) -> str:
+    """Why checkpatch types that check code are accepted and do nothing here."""
+    return (
+        f"{', '.join(types)}: checkpatch.pl checks of the code, which patchlens leaves to "
+        "checkpatch.pl (it checks changelogs, tags, series and the pinned CR bits)"
+    )
+
+
 def _split_ids(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -355,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "hook": cmd_hook,
     }
     arguments = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(handlers, arguments).parse_args(arguments)
+    args = parse_arguments(build_parser(handlers, arguments), arguments)
     from lint.errors import InputError
 
     try:

@@ -82,9 +82,13 @@ def run(
         # The rule data grades the finding for this patch; the check words it.
         severity = rule.severity_for(patch) if rule.escalate else rule.severity
         for item in check(patch, rule.params, trigger, given):
-            found.append(diagnostic(rule, item, severity, origin, subject, message_id))
+            quote = patch.line_text(item.line)[:_QUOTE_MAX]
+            found.append(diagnostic(rule, item, severity, origin, subject, message_id, quote))
     return tuple(sorted(found, key=lambda d: d.sort_key))
 
+
+_QUOTE_MAX = 200
+"""Characters of the quoted input line kept with a finding: enough to recognise it."""
 
 SIZE_RULE = "analysis-size"
 """The rule id of the note on a part checked only on a prefix."""
@@ -112,12 +116,14 @@ def diagnostic(
     origin: str,
     subject: str,
     message_id: str,
+    quote: str = "",
 ) -> Diagnostic:
     """The diagnostic of ``rule`` for what its check found: the engine's half of a finding.
 
     ``severity`` is the rule's for this patch; the finding's own grade replaces it
     unless the user configured the rule's severity. ``origin``, ``subject`` and
-    ``message_id`` name the mail checked (a thread or series finding names its own).
+    ``message_id`` name the mail checked (a thread or series finding names its own);
+    ``quote`` is the text of the line the finding points at.
     """
     if finding.grade is not None and not rule.severity_configured:
         severity = finding.grade
@@ -138,4 +144,5 @@ def diagnostic(
         message_id=message_id,
         fix=finding.fix,
         data=finding.data,
+        quote=quote,
     )

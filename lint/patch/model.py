@@ -157,6 +157,9 @@ class Changelog:
         return None
 
 
+_LINE_TEXTS: Memo[dict[int, str]] = Memo("line texts")
+
+
 @record
 class Patch:
     """One mail analysed: the unit rules look at.
@@ -205,6 +208,21 @@ class Patch:
         except KeyError:
             value = views[key] = compute()
             return value
+
+    def line_text(self, line: int) -> str:
+        """The decoded text of input line ``line`` of this mail: of its subject, changelog,
+        notes or diff (``""`` for any other line), for quoting under a finding."""
+        texts = self.memo(_LINE_TEXTS, self._line_texts)
+        return texts.get(line, "")
+
+    def _line_texts(self) -> dict[int, str]:
+        mail = self.mail
+        texts: dict[int, str] = {}
+        for lines, text in ((mail.patch_lines, mail.patch), (mail.message_lines, mail.message)):
+            texts.update(zip(lines, text.splitlines(), strict=False))
+        if mail.subject:
+            texts[mail.subject_line] = f"Subject: {mail.subject}"
+        return texts
 
     @property
     def diff(self) -> Diff:

@@ -33,6 +33,7 @@ def diagnostic_record(
         "part": diag.location.part,
         "subject": report.subject,
         "message_id": report.message_id,
+        "quote": diag.quote,
         "help": diag.help or None,
         "fix": None,
         "data": dict(diag.data),

@@ -23,16 +23,75 @@ def _paint(text: str, code: str, colour: bool) -> str:
     return f"{code}{text}{_RESET}" if colour else text
 
 
+WIDTH = 100
+"""Columns of a report line: the first line of a finding fits, the rest wraps below it."""
+_BREAKS = (" (", "; ", ": ", ", ")
+_SLACK = 30
+_UNCUT = 80
+"""A message this short stays on the first line however long the file name before it."""
+"""Where a long message may be cut into a first line and its explanation, strongest first."""
+
+
 def render_diagnostic(diag: Diagnostic, colour: bool = False) -> str:
-    """One finding as ``FILE:LINE: severity: rule-id: message`` plus indented help."""
+    """One finding, as compilers and checkpatch.pl show them.
+
+    ``FILE:LINE: severity: rule-id: what`` on one line of at most :data:`WIDTH`
+    columns, then, indented: the input line it points at (``  12 | text``), the
+    rest of a long message, the help, and the fix on offer.
+    """
     where = f"{diag.location.origin}:{diag.location.line}"
     severity = _paint(diag.severity.label, _COLOURS[diag.severity], colour)
-    lines = [f"{_paint(where, _BOLD, colour)}: {severity}: {diag.rule}: {diag.message}"]
-    lines.extend(f"    {line}" for line in diag.help.splitlines() if diag.help)
+    prefix = f"{where}: {diag.severity.label}: {diag.rule}: "
+    first, rest = split_message(diag.message, WIDTH - len(prefix))
+    lines = [f"{_paint(where, _BOLD, colour)}: {severity}: {diag.rule}: {first}"]
+    if diag.quote:
+        lines.append(_paint(f"{diag.location.line:>6} | {diag.quote}", _DIM, colour))
+    if rest:
+        lines.extend(_wrap(rest))
+    for paragraph in diag.help.splitlines() if diag.help else ():
+        lines.extend(_wrap(paragraph))
     if diag.fix:
         fix = f"    fix: {diag.fix.description}"
         lines.append(_paint(fix, _DIM, colour))
     return "\n".join(lines)
+
+
+def split_message(message: str, room: int) -> tuple[str, str]:
+    """``message`` as a first line of about ``room`` columns and the rest, cut where its
+    own punctuation ends a clause (up to :data:`_SLACK` columns past ``room`` rather
+    than inside a clause); short messages are not cut."""
+    room = max(room, 40)
+    if len(message) <= max(room, _UNCUT):
+        return message, ""
+    cut = -1
+    for mark in _BREAKS:  # the strongest punctuation that ends a clause in reach
+        fitting = [p for p in _positions(message, mark) if 20 <= p <= room + _SLACK]
+        if fitting:
+            cut = max(fitting)
+            break
+    if cut < 0:
+        cut = message.rfind(" ", 20, room)
+        if cut < 0:
+            return message, ""
+    return message[:cut].rstrip(), message[cut:].lstrip(" ;:,")
+
+
+def _positions(text: str, mark: str) -> list[int]:
+    found, start = [], text.find(mark)
+    while start >= 0:
+        found.append(start)
+        start = text.find(mark, start + 1)
+    return found
+
+
+def _wrap(text: str) -> list[str]:
+    from textwrap import wrap
+
+    # Tags and paths hold hyphens: a line is broken only at spaces.
+    lines = wrap(
+        text, WIDTH, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False
+    )
+    return lines or ["    "]
 
 
 def render_patch(report: PatchReport, colour: bool = False, verbose: bool = False) -> str:

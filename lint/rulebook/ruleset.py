@@ -128,6 +128,8 @@ class Ruleset:
     """The configured profile: ``auto``, ``tip`` or ``kernel``."""
     tip_areas: tuple[str, ...] = ()
     """Subject areas (first prefix component) handled by the tip tree, for ``auto``."""
+    checkpatch_types: frozenset[str] = frozenset()
+    """Every type checkpatch.pl reports, ours or not: people pass them to ``--ignore``."""
     by_profile: dict[str, tuple[RuleSpec, ...]] = field(init=False, repr=False, compare=False)
     """The enabled rules that run under each profile, worked out once, not per patch."""
 
@@ -158,11 +160,14 @@ class Ruleset:
         """Keep the rules named in ``only`` (all when empty), minus those in ``ignore``.
 
         Names are rule ids or checkpatch names (case-insensitive). A rule named
-        in ``only`` is switched on even if it is off by default. An unknown
-        name is an :class:`InputError` at ``--types``.
+        in ``only`` is switched on even if it is off by default. A checkpatch type
+        no rule here reports (:meth:`outside_scope`) names nothing; any other
+        unknown name is an :class:`InputError` at ``--types`` or ``--ignore``.
         """
-        wanted = self._ids(only)
-        dropped = self._ids(ignore)
+        wanted = self._ids(only, "--types")
+        dropped = self._ids(ignore, "--ignore")
+        if only and not wanted:
+            return replace(self, rules=())  # only checks of the code were asked for
         kept: list[RuleSpec] = []
         for rule in self.rules:
             if rule.id in dropped or (wanted and rule.id not in wanted):
@@ -170,16 +175,29 @@ class Ruleset:
             kept.append(replace(rule, enabled=True) if wanted else rule)
         return replace(self, rules=tuple(kept))
 
-    def _ids(self, names: Collection[str]) -> set[str]:
+    def outside_scope(self, names: Collection[str]) -> tuple[str, ...]:
+        """The checkpatch.pl types among ``names`` that no rule here reports: checks of
+        the code (``LONG_LINE``, ``SPDX_LICENSE_TAG``), which patchlens leaves to
+        checkpatch.pl, so that a checkpatch command line works here unchanged."""
+        outside = []
+        for name in names:
+            ids, known = self._matching(name)
+            if known and not ids:
+                outside.append(name.upper())
+        return tuple(outside)
+
+    def _matching(self, name: str) -> tuple[set[str], bool]:
+        """The ids of the rules ``name`` names, and whether it is a checkpatch type at all."""
+        upper = name.upper()
+        ids = {r.id for r in self.rules if r.id == name or (r.checkpatch and r.checkpatch == upper)}
+        return ids, upper in self.checkpatch_types
+
+    def _ids(self, names: Collection[str], option: str) -> set[str]:
         ids: set[str] = set()
         for name in names:
-            matched = {
-                rule.id
-                for rule in self.rules
-                if rule.id == name or (rule.checkpatch and rule.checkpatch == name.upper())
-            }
-            if not matched:
-                raise InputError("--types", f"unknown rule or checkpatch type '{name}'")
+            matched, known = self._matching(name)
+            if not matched and not known:
+                raise InputError(option, f"unknown rule or checkpatch type '{name}'")
             ids |= matched
         return ids
 
@@ -233,6 +251,7 @@ def _load_files(rule_files: list[str], packaged: str) -> Ruleset:
     return Ruleset(
         rules=tuple(seen.values()),
         tip_areas=_tip_areas(os.path.join(packaged, "data", "profiles.toml")),
+        checkpatch_types=vocabulary.checkpatch_types,
     )
 
 

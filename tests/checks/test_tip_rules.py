@@ -97,6 +97,12 @@ def test_tag_order(tags: str, hits: int) -> None:
     assert len(findings("x86/apic: Fix the leak", "Body.\n\n" + tags, "tag-order")) == hits
 
 
+def test_tag_order_help_spells_the_tags_as_they_are_written() -> None:
+    tags = SOB + "Reported-by: Ada Example <ada@example.org>\n"
+    (found,) = findings("x86/apic: Fix the leak", "Body.\n\n" + tags, "tag-order")
+    assert "Co-developed-by or Signed-off-by, Tested-by or Reviewed-by or Acked-by" in found.help
+
+
 def test_tag_order_fix_sorts_the_block() -> None:
     tags = "Link: https://lore.kernel.org/r/1@x\n" + SOB + 'Fixes: 0123456789ab ("x86: A")\n'
     (found,) = findings("x86/apic: Fix the leak", "Body.\n\n" + tags, "tag-order")

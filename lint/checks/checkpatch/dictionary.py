@@ -5,8 +5,8 @@ Three sources, the first available wins:
 1. a kernel tree's ``scripts/spelling.txt`` (``-C DIR``), the list checkpatch.pl
    itself uses, so the findings match checkpatch's for that tree;
 2. codespell's dictionary, when the optional ``codespell`` package is
-   installed (``pip install patchlens[spelling]``), the list checkpatch.pl
-   uses with ``--codespell``;
+   installed (the ``spelling`` extra: ``pip install -e '.[spelling]'`` in a
+   checkout), the list checkpatch.pl uses with ``--codespell``;
 3. a short list of our own, ``rules/data/spelling.txt``.
 
 A :class:`Dictionary` reads its file on first use, once: a run that never
