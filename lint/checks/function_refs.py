@@ -12,14 +12,18 @@ look like C identifiers rather than English words count (``pattern``, by
 default: with an underscore or a digit), so ``probe`` or ``init`` in prose
 are left alone. A name after ``struct``/``union``/``enum`` is a type.
 
-Not prose, so never judged: pasted kernel output (from a ``WARNING:``,
-``BUG:`` or ``[ 12.345]`` line to the next blank line), compiler
-diagnostics (``file.c:12:3: error:``, ``In function 'f':``), call trace
-entries (``f+0x1a/0x30``), and quoted text (``'f'``, ``"f"``, gcc's
-``‘f’``). A function used as a value (``.fn = f``, ``&f``) is not a call and
-needs no ``()``; neither does a name the diff also uses as a variable, member
-or symbol, nor one the author writes as ``name()`` elsewhere (the bare name
-then means something else: "the relocate_kernel page").
+Not prose, so never judged: pasted kernel and tool output, from its
+first line to the next blank line (a ``WARNING:``, ``BUG:`` or
+``[ 12.345]`` line; a compiler diagnostic ``file.c:12:3: error:`` or
+``In function 'f':``; a linker's ``in function `f':`` or ``undefined
+reference to``; a ``make:``/``ld:``/``objtool:`` line; a call trace entry
+``f+0x1a/0x30``): the lines under such a first line (gcc's source excerpt
+and its ``did you mean`` suggestion) are output too. Quoted text (``'f'``,
+``"f"``, gcc's ``‘f’``) is never judged either. A function used as a value
+(``.fn = f``, ``&f``) is not a call and needs no ``()``; neither does a name
+the diff also uses as a variable, member or symbol, nor one the author
+writes as ``name()`` elsewhere (the bare name then means something else:
+"the relocate_kernel page").
 
 The diff is parsed only when some identifier of the changelog is named in a
 hunk heading (where git writes the enclosing function), which most
@@ -29,7 +33,9 @@ Parameters:
 
 - ``pattern`` (regex): a name must match it to be judged.
 
-The fix appends ``()`` to every bare mention on the line.
+The fix appends ``()`` to exactly the mentions the finding names: never
+inside quotes, never on a line of pasted output (a fix must not change what
+a compiler or the kernel printed).
 """
 
 from __future__ import annotations
@@ -62,10 +68,16 @@ _NAME = lazy_regex(
 )
 # Quoted text: a name inside quotes is a string, a log line or a symbol, not prose.
 _QUOTED = lazy_regex(r"‘[^’]*’|'[^'\s][^']*'|\"[^\"]*\"|`[^`]*`")
-# Lines that are pasted output, not prose: compiler diagnostics, trace entries, logs.
+# The first line of pasted output, not prose: compiler and linker diagnostics (also as
+# the kernel test robot quotes them, "   file.c: ..." and ">> file.c:12:3: ..."),
+# build tools' own lines, trace entries, logs. The output runs to the next blank line.
 _PASTED = lazy_regex(
-    r"^\S+\.[chS]:\d+(?::\d+)?: |In function [‘'\"`]|\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+"
-    r"|\(\S+\.[chS]:\d+"
+    r"^[\s>]*\S+\.(?:[chS]|rs|lds):\d+(?::\d+)?: |^[\s>]*\S+\.k?o: (?:warning|error): "
+    r"|In function [‘'\"`]"
+    r"|: in function [‘'\"`]|\bundefined reference to [‘'\"`]|^\s*inlined from [‘'\"`]"
+    r"|^\s*In file included from |\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+|\(\S+\.[chS]:\d+"
+    r"|^\s*(?:[\w.+-]+-)?(?:make|cc1|gcc|clang|ld(?:\.\w+)?|objtool|modpost|sparse|smatch)"
+    r"(?:\[\d+\])?: "
     r"|^\s*(?:RIP|Call Trace|Code|Hardware name|Workqueue):|^\s*\[\s*\d+\.\d+\]"
     r"|^(?:WARNING|BUG|Oops|kernel BUG|UBSAN|KASAN|general protection fault)\b"
 )
@@ -112,7 +124,20 @@ def _bare_names(text: str, params: Params) -> list[str]:
 
 
 def _with_parens(text: str, names: set[str]) -> str:
-    return _NAME.sub(lambda m: m.group(1) + "()" if m.group(1) in names else m.group(1), text)
+    """``text`` with ``()`` after each bare mention of ``names`` that :func:`_bare_names`
+    judges: quoted text (a compiler's ``‘f’``, a log line) is copied unchanged."""
+
+    def add(found: re.Match[str]) -> str:
+        name = found.group(1)
+        return name + "()" if name in names else name
+
+    pieces: list[str] = []
+    start = 0
+    for quoted in _QUOTED.finditer(text):
+        pieces += (_NAME.sub(add, text[start : quoted.start()]), quoted.group(0))
+        start = quoted.end()
+    pieces.append(_NAME.sub(add, text[start:]))
+    return "".join(pieces)
 
 
 def check(
@@ -199,11 +224,24 @@ def _written_as_calls(text: str, names: set[str]) -> set[str]:
 
 
 def _pasted_output(patch: Patch) -> set[int]:
-    """Input lines of pasted kernel output (a ``WARNING:`` line up to the next blank one)."""
+    """Input lines of pasted output: from a line that starts it (checkpatch's stack dump
+    start, or :data:`_PASTED`) up to the next blank one.
+
+    A compiler's diagnostic is followed by lines that do not look like output on
+    their own: the source excerpt, gcc's ``did you mean`` suggestion, the
+    ``inlined from`` chain. They belong to it all the same.
+    """
     lines = patch.changelog.lines
-    return {
-        item.line for item, inside in zip(lines, stack_dump_flags(lines), strict=True) if inside
-    }
+    pasted: set[int] = set()
+    inside = False
+    for item, dump in zip(lines, stack_dump_flags(lines), strict=True):
+        if not item.text.strip():
+            inside = False
+            continue
+        inside = inside or dump or bool(_PASTED.search(item.text))
+        if inside:
+            pasted.add(item.line)
+    return pasted
 
 
 def _message(names: list[str]) -> str:
