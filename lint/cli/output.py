@@ -7,9 +7,12 @@ module decides where they go and makes sure nothing is half-written.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,10 +48,11 @@ def write_atomically(path: StrPath, text: str | Iterable[str]) -> None:
     """Write ``text`` to ``path`` so that a failure never leaves half a file behind.
 
     The text goes to a hidden file beside ``path`` that replaces it when complete;
-    on any failure that file is removed and ``path`` is left as it was.
+    on any failure that file is removed and ``path`` is left as it was. The file
+    ends up with the permissions a plain write would leave: those of the file it
+    replaces (``fix --in-place`` keeps a patch's mode), else 0666 less the umask
+    (``tempfile`` would make every output 0600, unreadable to the group).
     """
-    import tempfile
-
     from lint.errors import InputError
 
     path = os.fspath(path)
@@ -56,22 +60,40 @@ def write_atomically(path: StrPath, text: str | Iterable[str]) -> None:
     chunks = (text,) if isinstance(text, str) else text
     partial = ""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory or ".", prefix=f".{name}.", delete=False
-        ) as handle:
-            partial = handle.name
+        descriptor, partial = _create_beside(directory or ".", name)
+        # surrogateescape: bytes of the input that were not UTF-8 (lint.cli.fix reads
+        # them so) go back out as they came in.
+        with open(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
+            with suppress(FileNotFoundError):
+                os.fchmod(handle.fileno(), stat.S_IMODE(os.stat(path).st_mode))
             for chunk in chunks:
                 handle.write(chunk)
         os.replace(partial, path)
     except BaseException as err:
         if partial:
-            from contextlib import suppress
-
             with suppress(OSError):
                 os.unlink(partial)
         if isinstance(err, OSError):
             raise InputError(path, f"cannot write: {err.strerror or err}") from None
         raise
+
+
+def _create_beside(directory: str, name: str) -> tuple[int, str]:
+    """A new hidden file ``.<name>.<random>`` in ``directory``, opened for writing.
+
+    Created with mode 0666 so that the kernel applies the umask, as it does for
+    any file a program writes; ``O_EXCL`` makes the name this call's alone.
+    """
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        candidate = os.path.join(directory, f".{name}.{secrets.token_hex(4)}")
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", directory)
 
 
 class Progress:
