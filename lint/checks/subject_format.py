@@ -14,7 +14,7 @@ Parameters:
   (``arch/x86/kernel/fred.c:``, ``drivers/tty/serial:``, ``cpu.c:``); names
   such as ``mm/slub:``, ``x86/fred:`` or ``mail:`` are subsystems.
 - ``require_summary`` (default true): text follows the prefix.
-- ``forbid_trailing_period`` (default true).
+- ``forbid_trailing_period`` (default true). The fix drops the period.
 - ``require_capital`` (default false): the summary starts with an uppercase
   letter, as the tip tree asks (maintainer-tip.rst). The fix capitalises it.
 - ``max_length`` (default 0 = no limit): longest summary phrase, the text
@@ -105,7 +105,12 @@ def check(
             yield Finding(message, line, Part.SUBJECT)
         return
     if params.forbid_trailing_period and summary.endswith(".") and not summary.endswith(".."):
-        yield Finding("the subject summary ends with a period", line, Part.SUBJECT)
+        yield Finding(
+            "the subject summary ends with a period",
+            line,
+            Part.SUBJECT,
+            fix=subject_fix(patch, summary[:-1].rstrip(), "drop the trailing period"),
+        )
     if params.require_capital and summary[0].isalpha() and not summary[0].isupper():
         yield Finding(
             f"the subject summary should start with an uppercase letter ('{summary[0]}')",

@@ -318,3 +318,10 @@ def test_codespell_is_found_where_python_would_import_it(
     monkeypatch.setattr(sys, "path", [str(tmp_path / "elsewhere"), str(tmp_path)])
     chosen = choose_dictionary(None)
     assert (chosen.kind, chosen.words()) == ("codespell", {"alot": "a lot"})
+
+
+def test_reference_fixes_cite_as_many_digits_as_the_resolver() -> None:
+    from lint.checks.checkpatch import commit_ref_fixes
+    from lint.sources import commits
+
+    assert commit_ref_fixes.ABBREV == commits.ABBREV

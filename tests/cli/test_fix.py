@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -156,3 +159,141 @@ def test_encoded_bodies_are_not_fixed(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "x86/apic: Fixed the flag" in text  # the subject header is not encoded
     assert "Reported-and-tested-by:" in text
     assert "not fixed: the body is quoted-printable-encoded" in capsys.readouterr().err
+
+
+# --- issue #13: fixes that must not make a changelog wrong, and fixes that were missing ---
+
+FRED = """\
+From 9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d Mon Sep 17 00:00:00 2001
+From: Mira Okafor <mira.okafor@example.org>
+Date: Fri, 6 Mar 2026 09:30:00 +0100
+Subject: [PATCH] x86/fred: Set up the stack before the MSR write@PERIOD@
+
+A build without CONFIG_X86_FRED_STACKS fails to link:
+
+ld: vmlinux.o: in function `fred_stack_init':
+fred.c:(.text+0x2c): undefined reference to `fred_stack_init'
+
+gcc names ‘fred_stack_init’ in its warning, and it is right: fred_stack_init
+writes the MSR before the stack is known.
+
+@FIXES@
+Signed-off-by: Mira Okafor <mira.okafor@example.org>
+---
+ arch/x86/kernel/fred.c | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/arch/x86/kernel/fred.c b/arch/x86/kernel/fred.c
+index 4e5f6a7b8c9d..5f6a7b8c9d0e 100644
+--- a/arch/x86/kernel/fred.c
++++ b/arch/x86/kernel/fred.c
+@@ -55,5 +55,5 @@ void fred_stack_init(unsigned int cpu)
+ {
+-\tunsigned long stack;
++\tunsigned long stack = 0;
+ \twrmsrl(MSR_IA32_FRED_RSP0, stack);
+ }
+--\x20
+2.47.0
+"""
+
+FIXES_OK = 'Fixes: 0123456789ab ("x86/fred: Add the FRED stacks")'
+
+
+def fred_patch(fixes: str = FIXES_OK, period: str = "") -> str:
+    return FRED.replace("@FIXES@", fixes).replace("@PERIOD@", period)
+
+
+def fix_to_text(tmp_path: Path, text: str, types: str, *extra: str) -> str:
+    source = tmp_path / "in.patch"
+    source.write_text(text)
+    fixed = tmp_path / "fixed.patch"
+    assert main(["fix", "-o", str(fixed), "--types", types, *extra, str(source)]) == 0
+    return fixed.read_text()
+
+
+def test_function_parens_never_edits_pasted_or_quoted_output(tmp_path: Path) -> None:
+    text = fix_to_text(tmp_path, fred_patch(), "function-parens")
+    assert "ld: vmlinux.o: in function `fred_stack_init':\n" in text
+    assert "undefined reference to `fred_stack_init'\n" in text
+    assert (
+        "gcc names ‘fred_stack_init’ in its warning, and it is right: fred_stack_init()\n" in text
+    )
+    assert text.count("()") == 1
+    fixed = tmp_path / "fixed.patch"
+    assert lint_terse(fixed, tmp_path, "function-parens") == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [
+        ("Fixes: 0123456789ABCDEF (x86/fred: Add the FRED stacks)", FIXES_OK),
+        ('fixes: 0123456789ab ("x86/fred: Add the FRED stacks")', FIXES_OK),
+        ('Fixes:0123456789ab  ("x86/fred: Add the FRED stacks")', FIXES_OK),
+        (
+            "Fixes: 0123456789ab ('x86/fred: Add \"stacks\"')",
+            'Fixes: 0123456789ab ("x86/fred: Add "stacks"")',
+        ),
+        ('Fixes: 0123456789ab (x86/fred: Add the FRED stacks")', None),
+        # The id cannot be expanded without a repository, nor a missing subject guessed.
+        ("Fixes: 01234567 (x86/fred: Add the FRED stacks)", None),
+        ("Fixes: 0123456789ab", None),
+        # Text after the tag, or a tag wrapped onto the next line, would be lost.
+        ("Fixes: 0123456789ab (x86/fred: Add the FRED stacks) and more", None),
+        ('Fixes: 0123456789ab ("x86/fred: Add the\n FRED stacks")', None),
+    ],
+)
+def test_fixes_tag_is_rewritten_when_its_form_is_known(
+    tmp_path: Path, written: str, fixed: str | None
+) -> None:
+    text = fix_to_text(tmp_path, fred_patch(written), "bad-fixes-tag")
+    assert text == fred_patch(fixed or written)
+
+
+def test_a_short_fixes_id_is_expanded_only_from_the_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "tree"
+    repo.mkdir()
+    env = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+    for args in (["init", "-q"], ["commit", "-q", "--allow-empty", "-m", "x86/fred: Add stacks"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    sha = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, env=env, capture_output=True,
+        text=True,
+    ).stdout.strip()  # fmt: skip
+    text = fix_to_text(
+        tmp_path, fred_patch(f"Fixes: {sha[:8]} (x86/fred: Add the FRED stacks)"),
+        "bad-fixes-tag", "-C", str(repo),
+    )  # fmt: skip
+    assert f'\nFixes: {sha[:12]} ("x86/fred: Add stacks")\n' in text
+    unknown = "Fixes: 0badc0ff (x86/fred: Add the FRED stacks)"
+    text = fix_to_text(tmp_path, fred_patch(unknown), "bad-fixes-tag", "-C", str(repo))
+    assert text == fred_patch(unknown)
+
+
+def test_subject_trailing_period_is_dropped(tmp_path: Path) -> None:
+    text = fix_to_text(tmp_path, fred_patch(period="."), "subject-format")
+    assert text == fred_patch()
+    assert lint_terse(tmp_path / "fixed.patch", tmp_path, "subject-format") == (0, "")
+
+
+def test_written_files_keep_the_mode_or_follow_the_umask(tmp_path: Path) -> None:
+    source = tmp_path / "in.patch"
+    source.write_text(fred_patch(period="."))
+    source.chmod(0o751)
+    old = os.umask(0o027)
+    try:
+        assert main(["fix", "-o", str(tmp_path / "new.patch"), str(source)]) == 0
+        assert main(["fix", "--in-place", str(source)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.patch").stat().st_mode) == 0o640
+    assert stat.S_IMODE(source.stat().st_mode) == 0o751
+    assert "before the MSR write\n" in source.read_text()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

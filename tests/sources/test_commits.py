@@ -88,42 +88,89 @@ def test_kernel_tree_detection(tmp_path: Path, repo: tuple[Path, str]) -> None:
     assert resolver_for(tmp_path / "no-repo-here", tmp_path) is None
 
 
+COMMIT_RULES = "commit-refs,bad-fixes-tag,git-commit-id,unknown-commit-id"
+
+
 def lint(tmp_path: Path, repo: Path, text: str, *extra: str) -> tuple[int, str]:
     patch = tmp_path / "0001.patch"
     patch.write_text(text)
     out = tmp_path / "report.txt"
     status = main(
-        ["lint", "-q", "--types", "commit-refs", "--format", "terse", "--rule-names",
+        ["lint", "-q", "--types", COMMIT_RULES, "--format", "terse", "--rule-names",
          "patchlens", "-C", str(repo), "-o", str(out), *extra, str(patch)]
     )  # fmt: skip
     return status, out.read_text()
 
 
-def test_unknown_and_wrong_subjects_are_reported(tmp_path: Path, repo: tuple[Path, str]) -> None:
+def rules_at(report: str) -> list[tuple[int, str]]:
+    """(line, rule) of each finding of a terse report."""
+    found = []
+    for row in report.splitlines():
+        _, line, _, rule_part = row.split(":", 3)
+        found.append((int(line), rule_part.split(":")[0]))
+    return found
+
+
+def test_one_fact_one_finding(tmp_path: Path, repo: tuple[Path, str]) -> None:
+    """Each wrong reference is reported by the one rule that owns its fact: a Fixes:
+    tag's subject by bad-fixes-tag, a prose subject by git-commit-id, an unknown id
+    by unknown-commit-id (also below the sign-off); commit-refs stands back."""
     path, sha = repo
-    status, report = lint(tmp_path, path, patch_text('Fixes: 0badc0ffee12 ("x86/apic: Gone")'))
-    assert status == 1
-    assert f"Fixes: 0badc0ffee12 is not a commit of {path.resolve()}" in report
-    wrong = patch_text(
-        f'Fixes: {sha[:12]} ("x86/apic: Move cleanup")',
+    text = patch_text(
+        f'Fixes: {sha[:12]} ("x86/apic: Move cleanup")\nFixes: 0badc0ffee12 ("x86/apic: Gone")',
         prose=f'\nSince commit {sha[:14]} ("x86/apic: Timer") it is unused.',
+    ).replace("Signed-off-by: Mira Okafor <mira.okafor@example.org>\n", "")
+    text += (
+        "Signed-off-by: Mira Okafor <mira.okafor@example.org>\n"
+        'Fixes: 0badc0ffee13 ("x86/apic: Gone too")\n'
     )
-    status, report = lint(tmp_path, path, wrong)
-    assert report.count("commit-refs") == 2
-    assert f'Fixes: {sha[:12]} is ("{SUBJECT}"), not ("x86/apic: Move cleanup")' in report
-    assert f'commit {sha[:14]} is ("{SUBJECT}"), not ("x86/apic: Timer")' in report
+    status, report = lint(tmp_path, path, text)
+    assert status == 1
+    assert rules_at(report) == [
+        (7, "git-commit-id"),
+        (9, "bad-fixes-tag"),
+        (10, "unknown-commit-id"),
+        (12, "unknown-commit-id"),
+    ], report
+    assert f"ie: 'Fixes: {sha[:12]} (\"{SUBJECT}\")'" in report
+    assert "Unknown commit id '0badc0ffee13'" in report
     right = patch_text(f'Fixes: {sha[:12]} ("{SUBJECT}")')
     assert lint(tmp_path, path, right) == (0, "")
 
 
-def test_fix_writes_the_real_fixes_line(tmp_path: Path, repo: tuple[Path, str]) -> None:
+def test_without_a_repository_commit_refs_reports_two_quotes(
+    tmp_path: Path, repo: tuple[Path, str]
+) -> None:
+    path, sha = repo
+    text = patch_text(
+        f'Fixes: {sha[:12]} ("x86/apic: Move cleanup")',
+        prose=f'\nSince commit {sha[:12]} ("{SUBJECT}") it is unused.',
+    )
+    source = tmp_path / "two.patch"
+    source.write_text(text)
+    out = tmp_path / "no-repo.txt"
+    args = ["lint", "-q", "--types", COMMIT_RULES, "--format", "terse", "--rule-names"]
+    status = main([*args, "patchlens", "-o", str(out), str(source)])
+    assert (status, rules_at(out.read_text())) == (1, [(7, "commit-refs")])
+    # With the repository, the one wrong quote is bad-fixes-tag's alone.
+    assert rules_at(lint(tmp_path, path, text)[1]) == [(9, "bad-fixes-tag")]
+
+
+def test_fix_writes_the_real_references(tmp_path: Path, repo: tuple[Path, str]) -> None:
     path, sha = repo
     source = tmp_path / "in.patch"
-    source.write_text(patch_text(f'Fixes: {sha[:8]} ("x86/apic: Move cleanup")'))
+    source.write_text(
+        patch_text(
+            f"Fixes: {sha[:8]} (x86/apic: Move cleanup)",
+            prose=f'\nSince commit {sha[:14]} ("x86/apic: Timer") it is unused.',
+        )
+    )
     fixed = tmp_path / "out.patch"
-    args = ["fix", "--types", "commit-refs", "-C", str(path), "-o", str(fixed), str(source)]
+    args = ["fix", "--types", COMMIT_RULES, "-C", str(path), "-o", str(fixed), str(source)]
     assert main(args) == 0
-    assert f'Fixes: {sha[:12]} ("{SUBJECT}")\n' in fixed.read_text()
-    # The fixed copy lints clean for the rule; the input is untouched.
-    assert lint(tmp_path, path, fixed.read_text()) == (0, "")
+    text = fixed.read_text()
+    assert f'Fixes: {sha[:12]} ("{SUBJECT}")\n' in text
+    assert f'Since commit {sha[:12]} ("{SUBJECT}") it is unused.\n' in text
+    # The fixed copy lints clean for the rules; the input is untouched.
+    assert lint(tmp_path, path, text) == (0, "")
     assert "Move cleanup" in source.read_text()

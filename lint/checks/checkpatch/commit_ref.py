@@ -11,15 +11,26 @@ UNKNOWN_COMMIT_ID, MISSING_FIXES_TAG); the rule's ``checkpatch`` name picks one.
   three lines. A bare hash of 12 or more digits counts too, except inside
   ``<...>``/``[...]``, after ``Fixes:``, and on ``Link:``-style lines.
 - ``UNKNOWN_COMMIT_ID``: ``Fixes: <hash>`` or ``commit <hash>`` naming a
-  commit the repository does not have. Only with a repository (``-C DIR``):
-  without one nothing is known, so nothing is reported (checkpatch.pl run
-  outside a git checkout reports every reference as unknown).
+  commit the repository does not have (or several objects). Only with a
+  repository (``-C DIR``): without one nothing is known, so nothing is
+  reported (checkpatch.pl run outside a git checkout reports every reference
+  as unknown). Unlike checkpatch, a ``Fixes:`` tag below the first sign-off
+  is looked up too.
 - ``MISSING_FIXES_TAG``: the changelog mentions a sanitizer report, a call
   trace, syzkaller or a stable address, but the patch has no ``Fixes:`` tag
   and is not a revert.
 
 With a repository the subject of each referenced commit is compared with
 the quoted one, as checkpatch does through ``git log``.
+
+These rules own the facts they share with checkpatch.pl: a ``Fixes:``
+tag's form and subject are BAD_FIXES_TAG's, a ``commit <id> ("...")``
+reference's form and subject GIT_COMMIT_ID's, an id naming no commit
+UNKNOWN_COMMIT_ID's; ``commit-refs`` (:mod:`lint.checks.commit_refs`) leaves
+them to these rules, so that one fact gives one finding.
+
+BAD_FIXES_TAG and GIT_COMMIT_ID carry fixes when the right form is known
+(:mod:`lint.checks.checkpatch.commit_ref_fixes`).
 
 The repository is the run's (``CheckContext.commits``: ``-C DIR``, or the
 kernel tree patchlens runs in).
@@ -33,6 +44,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from lint.checks.api import CheckKind, Finding
+from lint.checks.checkpatch.commit_ref_fixes import (
+    FixesLine,
+    commit_reference_fix,
+    fixes_tag_fix,
+    unquote,
+)
 from lint.checks.checkpatch.common import (
     after_headers,
     after_headers_text,
@@ -42,6 +59,7 @@ from lint.checks.checkpatch.common import (
     part_of,
     stack_dump_flags,
 )
+from lint.diagnostic import Part
 from lint.lazyregex import lazy_regex
 from lint.record import record
 
@@ -50,6 +68,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     from lint.checks.api import CheckContext
+    from lint.diagnostic import Fix
     from lint.mail.model import TextLine
     from lint.patch.model import Patch
     from lint.rulebook.conditions import Trigger
@@ -108,46 +127,54 @@ def check(
         yield from _missing_fixes_tag(patch)
 
 
-def _unquote(title: str) -> tuple[str, bool]:
-    if len(title) >= 2 and title.startswith('"') and title.endswith('"'):
-        return title[1:-1], True
-    return title, False
+def _read_fixes_line(text: str) -> FixesLine | None:
+    found = _FIXES.match(text)
+    if found is None:
+        return None
+    title, quoted, has_parens = "commit title", False, False
+    start = found.end()
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    end = balanced_parens(text, start)
+    if end > 0:
+        title, quoted = unquote(text[start + 1 : end - 1])
+        has_parens = True
+    rest = text[end:] if end > 0 else text[found.end() :]
+    return FixesLine(found.group(1), found.group(2), title, quoted, has_parens, rest)
 
 
 def _bad_fixes_tags(patch: Patch, commits: Resolver | None) -> Iterator[Finding]:
-    for item in after_headers(patch):
+    lines = after_headers(patch)
+    for index, item in enumerate(lines):
         text = item.text
         if "ixes" not in text and "IXES" not in text:
             continue
-        found = _FIXES.match(text)
-        if found is None:
+        fixes = _read_fixes_line(text)
+        if fixes is None:
             continue
-        tag, commit = found.group(1), found.group(2)
-        title, quoted, has_parens = "commit title", False, False
-        start = found.end()
-        while start < len(text) and text[start] in " \t":
-            start += 1
-        end = balanced_parens(text, start)
-        if end > 0:
-            title, quoted = _unquote(text[start + 1 : end - 1])
-            has_parens = True
-        spaced = has_parens and bool(_FIXES_SPACED.match(text))
+        commit, title = fixes.commit, fixes.title
+        lines_after = _following(lines, index, 1)
+        spaced = fixes.has_parens and bool(_FIXES_SPACED.match(text))
         known = _lookup(commits, commit)
         real_title = known[1] if known else title
         if (
             real_title != title
-            or tag != "Fixes:"
+            or fixes.tag != "Fixes:"
             or not spaced
             or len(commit) != 12
             or commit != commit.lower()
-            or not quoted
+            or not fixes.quoted
         ):
             shown = known[0] if known else commit[:12].lower()
+            part = part_of(patch, item.line)
+            # The notes below "---" are not part of the commit: nothing there to fix.
+            fix = None if part is Part.NOTES else fixes_tag_fix(item, fixes, known, lines_after)
             yield Finding(
                 "Please use correct Fixes: style 'Fixes: <12 chars of sha1> "
                 f'("<title line>")\' - ie: \'Fixes: {shown} ("{real_title}")\'',
                 item.line,
-                part_of(patch, item.line),
+                part,
+                fix=fix,
             )
 
 
@@ -200,7 +227,8 @@ def _git_commit_ids(patch: Patch, commits: Resolver | None) -> Iterator[Finding]
             continue
         message = _reference_problem(text, following, commits)
         if message and last_commit_at_end != item.line - 1:
-            yield Finding(message, item.line, part_of(patch, item.line))
+            fix = _reference_fix(item, following, commits)
+            yield Finding(message, item.line, part_of(patch, item.line), fix=fix)
         if _COMMIT_AT_END.search(text):
             last_commit_at_end = item.line
 
@@ -215,7 +243,7 @@ def _reference_problem(text: str, following: list[str], commits: Resolver | None
             if found is not None:
                 end = balanced_parens(joined, found.end())
                 if end > 0:
-                    description, has_quotes = _unquote(joined[found.end() + 1 : end - 1])
+                    description, has_quotes = unquote(joined[found.end() + 1 : end - 1])
                     break
             if extra >= len(following):
                 break
@@ -242,12 +270,26 @@ def _reference_problem(text: str, following: list[str], commits: Resolver | None
     return ""
 
 
+def _reference_fix(item: TextLine, following: list[str], commits: Resolver | None) -> Fix | None:
+    found = _COMMIT_HASH.search(item.text)
+    if found is None:
+        return None  # a bare id: writing "commit" before it would change the sentence
+    known = _lookup(commits, found.group(2))
+    return commit_reference_fix(item, found, known, following, commits is not None)
+
+
 def _unknown_commit_ids(patch: Patch, commits: Resolver | None) -> Iterator[Finding]:
     if commits is None:
         return
-    for item in commit_log(patch):
+    log_length = len(commit_log(patch))
+    for index, item in enumerate(patch.changelog.lines):
         found = _UNKNOWN_CANDIDATE.search(item.text)
         if found is None:
+            continue
+        # checkpatch reads up to the first sign-off; a Fixes: tag below it (the tags in
+        # another order) names a commit all the same, and this rule is the one that looks
+        # ids up (commit-refs leaves them to it).
+        if index >= log_length and found.group(1).lower() != "fixes:":
             continue
         commit = found.group(2)
         if _lookup(commits, commit) is None:
