@@ -7,12 +7,9 @@ module decides where they go and makes sure nothing is half-written.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,18 +61,29 @@ def write_atomically(path: StrPath, text: str | Iterable[str]) -> None:
         # surrogateescape: bytes of the input that were not UTF-8 (lint.cli.fix reads
         # them so) go back out as they came in.
         with open(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            with suppress(FileNotFoundError):
-                os.fchmod(handle.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            _keep_mode(handle.fileno(), path)
             for chunk in chunks:
                 handle.write(chunk)
         os.replace(partial, path)
     except BaseException as err:
         if partial:
-            with suppress(OSError):
+            try:  # noqa: SIM105 (contextlib would be imported into every hook run)
                 os.unlink(partial)
+            except OSError:
+                pass
         if isinstance(err, OSError):
             raise InputError(path, f"cannot write: {err.strerror or err}") from None
         raise
+
+
+def _keep_mode(descriptor: int, path: str) -> None:
+    """Give the new file the mode of the file at ``path`` it replaces, if there is one."""
+    import stat
+
+    try:  # noqa: SIM105 (contextlib would be imported into every hook run)
+        os.fchmod(descriptor, stat.S_IMODE(os.stat(path).st_mode))
+    except FileNotFoundError:
+        pass
 
 
 def _create_beside(directory: str, name: str) -> tuple[int, str]:
@@ -93,6 +101,8 @@ def _create_beside(directory: str, name: str) -> tuple[int, str]:
             return os.open(candidate, flags, 0o666), candidate
         except FileExistsError:
             continue
+    import errno
+
     raise FileExistsError(errno.EEXIST, "no free temporary name", directory)
 
 
