@@ -39,6 +39,9 @@ class SeriesEntry:
     """The thread the mail was sent in: its first ``References:`` entry, else its
     ``In-Reply-To:``; ``""`` for a mail that starts a thread or is not threaded."""
     in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    """Every Message-ID the mail refers to (``References:`` and ``In-Reply-To:``): mails
+    linked this way, however deep, are one thread."""
 
     @classmethod
     def of(cls, patch: Patch) -> SeriesEntry:
@@ -56,6 +59,7 @@ class SeriesEntry:
             message_id=patch.mail.message_id,
             root=mail.references[0] if mail.references else mail.in_reply_to,
             in_reply_to=mail.in_reply_to,
+            references=tuple(r for r in dict.fromkeys((*mail.references, mail.in_reply_to)) if r),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -82,6 +86,7 @@ class SeriesEntry:
             message_id=str(data["message_id"]),
             root=str(data.get("root", "")),
             in_reply_to=str(data.get("in_reply_to", "")),
+            references=tuple(str(r) for r in data.get("references", ()) or ()),  # type: ignore[attr-defined]
         )
 
 
@@ -90,36 +95,77 @@ def group_series(entries: Sequence[SeriesEntry], places: Sequence[str]) -> list[
 
     ``places[i]`` names where mail ``i`` was read from: its file, or its folder
     when the file holds that one mail (a ``git format-patch`` folder is one
-    send). How the mails of one send are told apart from the rest:
+    send). How the mails of one send are told apart from the rest (checked
+    against Patchwork's parser, ``bench/patchwork_agreement.py``):
 
-    - mails threaded together (one root) were sent together; unthreaded mails
-      sent together come from one place (a folder, an mbox);
-    - within that, each version whose patch 1 or cover letter is there is a
+    - mails linked by ``References:``/``In-Reply-To:``, however deep the
+      threading, were sent together; unthreaded mails sent together come from
+      one place (a folder, an mbox);
+    - a mail without M/N (a diff posted in reply, a lone patch) is a series of
+      its own;
+    - within a send, each version whose patch 1 or cover letter is there is a
       series of its own (a folder holding v1 and v2); a mail of another
       version joins the biggest series there, as a left-over file of an
-      earlier send, which ``series-version`` then reports;
-    - a mail of another version written in reply to one patch of the series
-      (not to its root) is a single updated patch posted in the thread, and
-      a mail without M/N that is not threaded into a series is a patch of its
-      own: each is a series of one.
+      earlier send, which ``series-version`` then reports; one written in
+      reply to one patch of the series (not to its root) is an updated patch
+      posted in the thread, a series of its own;
+    - a patch number that comes again starts the next series: the same
+      series sent twice (a resend, a revision without a version label).
     """
-    referenced = {entry.root for entry in entries if entry.root}
+    threads = _threads(entries)
     sends: dict[str, list[int]] = {}
     for position, entry in enumerate(entries):
-        if entry.root:
-            key = "thread " + entry.root
-        elif entry.message_id and entry.message_id in referenced:
-            key = "thread " + entry.message_id
-        elif entry.index is None and not entry.cover_letter:
+        if entry.index is None and not entry.cover_letter:
             key = f"alone {position}"
+        elif position in threads:
+            key = f"thread {threads[position]}"
         else:
             key = "place " + places[position]
         sends.setdefault(key, []).append(position)
     groups: list[list[int]] = []
     for members in sends.values():
-        groups.extend(_split_versions(entries, members))
+        for group in _split_versions(entries, members):
+            groups.extend(_split_repeats(entries, group))
     groups.sort(key=lambda group: group[0])
     return groups
+
+
+def _threads(entries: Sequence[SeriesEntry]) -> dict[int, str]:
+    """Position -> a name of its thread, for the mails linked to another by a reference."""
+    parent: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for entry in entries:
+        for reference in entry.references:
+            if entry.message_id:
+                parent[find(entry.message_id)] = find(reference)
+    linked = {find(name) for name, up in parent.items() if up != name}
+    threads: dict[int, str] = {}
+    for position, entry in enumerate(entries):
+        name = entry.message_id or (entry.references[0] if entry.references else "")
+        if name and find(name) in linked:
+            threads[position] = find(name)
+    return threads
+
+
+def _split_repeats(entries: Sequence[SeriesEntry], group: list[int]) -> list[list[int]]:
+    """``group`` cut where a patch number comes again, as Patchwork cuts a resend."""
+    runs: list[tuple[set[int | None], list[int]]] = []
+    for position in group:
+        number = entries[position].index
+        for numbers, members in runs:
+            if number not in numbers:
+                numbers.add(number)
+                members.append(position)
+                break
+        else:
+            runs.append(({number}, [position]))
+    return [members for _, members in runs]
 
 
 def _split_versions(entries: Sequence[SeriesEntry], members: list[int]) -> list[list[int]]:

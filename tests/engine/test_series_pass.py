@@ -135,6 +135,7 @@ def entry(subject: str, msgid: str, root: str = "", reply_to: str = "") -> Serie
         message_id=msgid,
         root=root,
         in_reply_to=reply_to or root,
+        references=tuple(dict.fromkeys(r for r in (root, reply_to or root) if r)),
     )
 
 
@@ -145,9 +146,29 @@ def test_an_updated_patch_posted_in_reply_to_its_old_version_is_a_series_of_its_
         entry("[PATCH 2/3]", "<2>", "<c>"),
         entry("[PATCH 3/3]", "<3>", "<c>"),
         entry("[PATCH v2 2/3]", "<2b>", "<c>", "<2>"),  # git send-email --in-reply-to=<2>
-        entry("[PATCH v2 3/3]", "<3b>", "<c>"),  # sent with the series, to its root: stray
+        entry("[PATCH v2 3/3]", "<3b>", "<c>"),  # to the root, but 3/3 is there: a resend
     ]
-    assert group_series(entries, ["list.mbox"] * 6) == [[0, 1, 2, 3, 5], [4]]
+    assert group_series(entries, ["list.mbox"] * 6) == [[0, 1, 2, 3], [4], [5]]
+
+
+def test_deep_threading_resends_and_unnumbered_replies() -> None:
+    """The cases Patchwork's parser taught (bench/patchwork_agreement.py)."""
+    deep = [
+        entry("[PATCH 0/2]", "<c>"),
+        entry("[PATCH 1/2]", "<1>", "<c>"),
+        entry("[PATCH 2/2]", "<2>", "<1>"),  # References: names only its parent
+    ]
+    assert group_series(deep, ["list.mbox"] * 3) == [[0, 1, 2]]
+    resent = [entry("[PATCH 1/2]", f"<{n}>") for n in range(2)] + [
+        entry("[PATCH 2/2]", f"<{n}b>") for n in range(2)
+    ]
+    assert group_series(resent, ["out"] * 4) == [[0, 2], [1, 3]]
+    orphan = [
+        entry("[PATCH 0/2]", "<c>"),
+        entry("[PATCH 1/2]", "<1>", "<c>"),
+        entry("[PATCH]", "<o>", "<c>"),  # a diff posted in the thread, without M/N
+    ]
+    assert group_series(orphan, ["list.mbox"] * 3) == [[0, 1], [2]]
 
 
 def test_threads_and_places_keep_series_apart() -> None:
