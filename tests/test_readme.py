@@ -247,6 +247,7 @@ RUNNERS: dict[str, Callable[[str, dict[str, object]], None]] = {
     "patchlens explain thread.mbox": finishes,
     "patchlens explain --format html -o out.html thread.mbox": finishes,
     "patchlens explain --format changelog v1.patch review.eml": finishes,
+    "patchlens explain --site www thread.mbox": finishes,
 }
 
 

@@ -238,15 +238,24 @@ def _add_explain(commands: Any, handlers: Mapping[str, Handler]) -> None:
         description=_wrapped(
             "Render one document per thread of INPUT: versions, people, background per topic "
             "(attributed), problem, fix, what changes, findings, tags and open review points. "
-            "--format changelog prints the == Title == sections, ready to paste."
+            "--format changelog prints the == Title == sections, ready to paste. --site DIR "
+            "writes or updates a static site: an index of series and one page per series."
         ),
         epilog=EXPLAIN_EPILOG,
     )
     _add_input_arguments(explain)
     explain.add_argument(
-        "--format", choices=("md", "html", "txt", "changelog"), default="md", help="output format"
+        "--format", choices=("md", "html", "txt", "changelog"), help="output format (default: md)"
     )
-    explain.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
+    where = explain.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
+    where.add_argument(
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="add INPUT to the HTML site in DIR (made if absent): pages of the series it "
+        "touches are updated, the others kept; DIR/site.json maps Message-IDs to pages",
+    )
     explain.set_defaults(handler=handlers["explain"])
 
 

@@ -39,7 +39,12 @@ examples:
   patchlens explain v1.patch review.eml v2.patch          one document for the thread
   patchlens explain --format html -o series.html t.mbox    a page to read or share
   patchlens explain --format changelog v2.patch           the == ... == sections to paste
-  b4 mbox <msgid> && patchlens explain <msgid>.mbx        a whole lore thread"""
+  b4 mbox <msgid> && patchlens explain <msgid>.mbx        a whole lore thread
+  patchlens explain --site www/ new-mail.mbox             add mail to a site: an index of
+                                                          series, a page each, kept up to date
+
+--site DIR: DIR/site.json maps each Message-ID to its page, and DIR/<msgid>/
+redirects to it, so a URL template https://host/base/{msgid} reaches the page."""
 
 RULES_EPILOG = """\
 examples:

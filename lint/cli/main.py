@@ -210,15 +210,33 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """``patchlens explain``: render the explainer of every thread of the input."""
+    """``patchlens explain``: render the explainer of every thread of the input, or add the
+    input to the static site of ``--site DIR`` (lint.explain.site)."""
     from lint.checks.api import CheckContext
     from lint.explain.render import explain_mails, render
 
     config, ruleset = _load(args)
     mails = _open_inputs(args.inputs, args.directory)
     context = CheckContext(profile=config.profile, spelling=_spelling(ruleset, args.directory))
-    explainer = explain_mails(mails, ruleset, context, _decode_options(args, config))
-    emit(render(explainer, args.format), args.output)
+    decode = _decode_options(args, config)
+    if args.site is None:
+        explainer = explain_mails(mails, ruleset, context, decode)
+        emit(render(explainer, args.format or "md"), args.output)
+        return EXIT_CLEAN
+    from contextlib import suppress
+
+    from lint.errors import InputError
+    from lint.explain.site_build import update_site
+
+    if args.format is not None:
+        raise InputError(f"--format {args.format}", "--site writes HTML pages of its own")
+    update = update_site(args.site, mails, ruleset, context, decode)
+    for item in update.files:  # each written whole: the index and map last
+        path = args.site / item.path
+        with suppress(OSError):  # a folder that cannot be made: write_atomically says why
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, item.text)
+    print(f"patchlens: {args.site}: {update.summary}", file=sys.stderr)
     return EXIT_CLEAN
 
 

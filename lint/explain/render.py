@@ -227,12 +227,24 @@ def render(explainer: Explainer, fmt: str) -> str:
         return "\n".join(render_changelog(t) for t in explainer.threads)
     env = _environment(html=fmt == "html")
     if fmt == "html":
-        return env.get_template("explain.html.j2").render(
-            doc=explainer, title=_page_title(explainer)
-        )
+        return explainer_page(env, explainer)
     if fmt not in ("md", "txt"):
         raise ValueError(f"unknown explainer format {fmt!r}")
     return env.get_template(f"explain.{fmt}.j2").render(doc=explainer)
+
+
+def html_environment() -> Environment:
+    """The Jinja2 environment of the HTML templates (autoescaped): make it once per run,
+    since it compiles each template on first use."""
+    return _environment(html=True)
+
+
+def explainer_page(env: Environment, explainer: Explainer, home: str = "") -> str:
+    """The HTML page of ``explainer``; ``home`` is the relative address of a site's index
+    (:mod:`lint.explain.site`), linked at the top of the page when given."""
+    return env.get_template("explain.html.j2").render(
+        doc=explainer, title=_page_title(explainer), home=home
+    )
 
 
 def _page_title(explainer: Explainer) -> str:
