@@ -40,6 +40,7 @@ opt-in::
     token_env  = "PATCHLENS_PATCHWORK_TOKEN"     # or token_file, or token
     context    = "patchlens"
     target_url = "https://example.org/patchlens/{msgid}"
+    project    = "x86"                            # link name or list-id; optional
 
 Secrets are read when the file is loaded and kept in fields that are left out
 of ``repr()``, so that no log line or traceback can show them.
@@ -94,6 +95,10 @@ class PatchworkConfig:
     target_url: str = ""
     """Template with ``{msgid}``; dropped when the result is longer than 200 characters."""
     timeout: float = 30.0
+    project: str = ""
+    """The Patchwork project the checks are for: its link name or its list-id. A patch
+    cross-posted to two lists is in two projects of one instance, and the bot's user
+    may maintain only one; empty takes the first project Patchwork answers with."""
 
 
 @record
@@ -315,7 +320,7 @@ def _smtp(table: dict[str, Any], base: Path, where: str, environ: Mapping[str, s
 def _patchwork(
     table: dict[str, Any], base: Path, where: str, environ: Mapping[str, str]
 ) -> PatchworkConfig:
-    known = {"url": str, "context": str, "target_url": str, "timeout": float}
+    known = {"url": str, "context": str, "target_url": str, "timeout": float, "project": str}
     known |= {"token": str, "token_file": str, "token_env": str}
     _check_keys(table, known, where, "bot.patchwork")
     if "url" not in table:
@@ -332,4 +337,5 @@ def _patchwork(
         context=context,
         target_url=table.get("target_url", ""),
         timeout=float(table.get("timeout", 30.0)),
+        project=table.get("project", "").strip(),
     )

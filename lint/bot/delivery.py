@@ -151,44 +151,156 @@ def check_body(
     return body
 
 
+@record
+class PatchworkPatch:
+    """A patch as Patchwork's Message-ID lookup names it."""
+
+    id: int
+    project: str
+    """Its project, for messages: ``'x86' (list-id x86.kernel.org)``."""
+
+
 def deliver_patchwork(patchwork: PatchworkConfig, msgid: str, payload: str) -> Outcome:
     """Post a check for the patch with Message-ID ``msgid``.
 
     Patchwork names patches by number: the bot looks the Message-ID up first
-    (``GET /api/patches/?msgid=``). A patch patchwork has not seen yet is a
-    temporary failure, retried like a 5xx.
+    (``GET /api/patches/?msgid=``). A patch Patchwork has not parsed yet is a
+    temporary failure, retried like a 5xx by the delivery loop.
     """
     check = json.loads(payload)
     base = patchwork.url
     try:
-        status, found = _http(
-            f"{base}/api/patches/?msgid={quote(msgid.strip('<>'), safe='@')}",
-            patchwork.token,
-            patchwork.timeout,
-        )
-        if status != 200:
-            return _http_outcome("patch lookup", status)
-        patches = json.loads(found or b"[]")
-        if not patches:
-            return Outcome(ok=False, error=f"patchwork has no patch {msgid} yet")
-        patch_id = int(patches[0]["id"])
+        found = find_patch(patchwork, msgid)
+        if isinstance(found, Outcome):
+            return found
         body = check_body(patchwork, msgid, check["state"], check["description"])
-        status, _ = _http(
-            f"{base}/api/patches/{patch_id}/checks/", patchwork.token, patchwork.timeout, body
+        status, answer = _http(
+            f"{base}/api/patches/{found.id}/checks/", patchwork.token, patchwork.timeout, body
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return Outcome(ok=False, error=f"patchwork {base}: {type(exc).__name__}: {exc}")
     if status == 201:
         return Outcome(ok=True)
-    return _http_outcome("check", status)
+    return check_refused(patchwork, msgid, found, status, answer)
 
 
-def _http_outcome(what: str, status: int) -> Outcome:
+def find_patch(patchwork: PatchworkConfig, msgid: str) -> PatchworkPatch | Outcome:
+    """The patch Patchwork filed ``msgid`` under, in the configured project if one is set,
+    or the failed :class:`Outcome` saying why there is none."""
+    bare = quote(msgid.strip("<>"), safe="@")
+    status, answer = _http(
+        f"{patchwork.url}/api/patches/?msgid={bare}", patchwork.token, patchwork.timeout
+    )
+    if status != 200:
+        return lookup_refused(patchwork, status, answer)
+    listed = json.loads(answer or b"[]")
+    patches = [patch for patch in listed if _in_project(patch, patchwork.project)]
+    if not patches:
+        return Outcome(ok=False, error=_not_parsed(msgid, listed, patchwork))
+    return PatchworkPatch(int(patches[0]["id"]), _project_name(patches[0], patchwork))
+
+
+def _not_parsed(msgid: str, listed: list[dict[str, object]], patchwork: PatchworkConfig) -> str:
+    """Say that Patchwork has not parsed the mail (yet), and where it did file it."""
+    if not patchwork.project:
+        return f"patchwork has no patch {msgid} yet: Patchwork has not parsed that mail yet"
+    elsewhere = sorted({_project_name(patch, patchwork) for patch in listed})
+    filed = f" (it has it in {', '.join(elsewhere)})" if elsewhere else ""
+    return (
+        f"patchwork has no patch {msgid} in project {patchwork.project!r} yet: Patchwork "
+        f"has not parsed that mail for this project yet{filed}"
+    )
+
+
+def _in_project(patch: dict[str, object], project: str) -> bool:
+    """Whether a looked-up patch is in ``project`` (a link name or a list-id; empty: any)."""
+    if not project:
+        return True
+    about = patch.get("project")
+    if not isinstance(about, dict):
+        return False
+    return project in (about.get("link_name"), about.get("list_id"))
+
+
+def _project_name(patch: dict[str, object], patchwork: PatchworkConfig) -> str:
+    """The patch's project as Patchwork names it, else as the config does."""
+    about = patch.get("project")
+    if isinstance(about, dict) and about.get("link_name"):
+        return f"{about['link_name']!r} (list-id {about.get('list_id') or 'unknown'})"
+    return repr(patchwork.project) if patchwork.project else "of that patch"
+
+
+def lookup_refused(patchwork: PatchworkConfig, status: int, answer: bytes) -> Outcome:
+    """Why the Message-ID lookup failed, said so that an operator knows what to change."""
+    said = _detail(status, answer)
+    if status in (401, 403):
+        # Patchwork answers a token it does not know with 403 "Invalid token.", even on
+        # the lookup, which needs no login at all.
+        return Outcome(
+            ok=False,
+            error=f"patchwork refused the token ({said}): check the token of [bot.patchwork]",
+            permanent=True,
+        )
+    if status == 404:
+        return Outcome(
+            ok=False,
+            error=f"patchwork patch lookup: {said}: {patchwork.url}/api/patches/ does not exist; "
+            "is [bot.patchwork] url the base URL of a Patchwork with its REST API on?",
+            permanent=True,
+        )
+    return _http_outcome("patch lookup", said, status)
+
+
+def check_refused(
+    patchwork: PatchworkConfig, msgid: str, patch: PatchworkPatch, status: int, answer: bytes
+) -> Outcome:
+    """Why Patchwork did not take the check, said so that an operator knows what to do."""
+    said = _detail(status, answer)
+    if status == 403:
+        return Outcome(
+            ok=False,
+            error=f"patchwork refused the check for {msgid} ({said}): the token's user must "
+            f"be a maintainer of project {patch.project} in Patchwork",
+            permanent=True,
+        )
+    if status == 404:
+        # Found a moment ago: deleted since, or the lookup and the post reached
+        # different servers. The next attempt looks it up again.
+        return Outcome(
+            ok=False, error=f"patchwork has no patch {patch.id} ({msgid}) any more ({said})"
+        )
+    return _http_outcome("check", said, status)
+
+
+def _detail(status: int, answer: bytes) -> str:
+    """``HTTP 403: <Patchwork's detail>``: the status and what the server said, one line."""
+    try:
+        said = json.loads(answer)
+    except ValueError:
+        return f"HTTP {status}"
+    text = said.get("detail", "") if isinstance(said, dict) else ""
+    if not text and isinstance(said, dict):
+        text = "; ".join(f"{key}: {value}" for key, value in said.items())
+    text = " ".join(str(text).split())[:200]
+    return f"HTTP {status}: {text}" if text else f"HTTP {status}"
+
+
+def _http_outcome(what: str, said: str, status: int) -> Outcome:
     # 5xx and 429 are the server's trouble and pass; other 4xx mean our request is wrong.
     retry = status >= 500 or status == 429
-    return Outcome(ok=False, error=f"patchwork {what}: HTTP {status}", permanent=not retry)
+    return Outcome(ok=False, error=f"patchwork {what}: {said}", permanent=not retry)
 
 
 def backoff(attempts: int, base: float, ceiling: float) -> float:
     """Seconds to wait after ``attempts`` failed attempts: doubling, capped."""
     return float(min(base * (2 ** max(attempts - 1, 0)), ceiling))
+
+
+def retry_note(outcome: Outcome, attempts: int, delay: float | None) -> str:
+    """What the delivery loop does next, appended to the error ``bot status`` shows: an
+    operator reading it knows whether to wait or to act."""
+    if delay is not None:
+        return f"; will retry in {delay:g} s (attempt {attempts} failed)"
+    if outcome.permanent:
+        return "; not retried"
+    return f"; gave up after {attempts} attempts"

@@ -26,7 +26,14 @@ from pathlib import Path
 from threading import Event
 
 from lint.bot.config import BotConfig
-from lint.bot.delivery import Outcome, backoff, deliver_outbox, deliver_patchwork, deliver_smtp
+from lint.bot.delivery import (
+    Outcome,
+    backoff,
+    deliver_outbox,
+    deliver_patchwork,
+    deliver_smtp,
+    retry_note,
+)
 from lint.bot.intake import (
     Examiner,
     claim,
@@ -340,12 +347,14 @@ def deliver_due(
                 _tally_delivered(counts, [item], options)
                 continue
             counts.delivery_failures += 1
-            counts.errors.append(f"{item.reply_message_id} {item.channel}: {outcome.error}")
             attempts = item.attempts + 1
-            retry_at = None
+            delay = None
             if not outcome.permanent and attempts < bot.max_attempts:
-                retry_at = options.clock() + backoff(attempts, bot.retry_base, bot.retry_max)
-            state.failed_attempt(item, outcome.error, retry_at)
+                delay = backoff(attempts, bot.retry_base, bot.retry_max)
+            error = outcome.error + retry_note(outcome, attempts, delay)
+            counts.errors.append(f"{item.reply_message_id} {item.channel}: {error}")
+            retry_at = None if delay is None else options.clock() + delay
+            state.failed_attempt(item, error, retry_at)
         # One commit for the batch: a crash before it only repeats idempotent work
         # (outbox) or, for SMTP/patchwork, what their leases allow after expiry.
         state.delivered(done)

@@ -30,7 +30,8 @@ class StatusReport:
     failed_messages: tuple[tuple[str, str], ...]
     """The most recent failed mails: ``(message_id, reason)``."""
     delivery_errors: tuple[tuple[str, str, str], ...]
-    """The most recent delivery errors: ``(reply message_id, channel, error)``."""
+    """The most recent delivery errors: ``(reply message_id, channel, error)``, each error
+    on one line and saying whether it will be retried."""
 
 
 def status_report(state: BotState, last: int = 10) -> StatusReport:
@@ -54,8 +55,9 @@ def status_report(state: BotState, last: int = 10) -> StatusReport:
             (last,),
         ).fetchall()
     )
+    # One line each: an error may quote a server's reply, which can hold line breaks.
     errors = tuple(
-        (str(a), str(b), str(c))
+        (str(a), str(b), " ".join(str(c).split()))
         for a, b, c in db.execute(
             "SELECT r.message_id, d.channel, d.last_error FROM deliveries d "
             "JOIN replies r ON r.id = d.reply_id WHERE d.last_error != '' "

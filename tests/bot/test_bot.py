@@ -1,4 +1,6 @@
-"""The list bot against real servers: aiosmtpd over STARTTLS+AUTH, a patchwork HTTP API.
+"""The list bot against real servers: aiosmtpd over STARTTLS+AUTH, and the real entry point.
+
+Its Patchwork checks are tested against the real Patchwork in test_bot_patchwork.py.
 
 The mails in tests/bot_fixtures/list/ were written for these tests: a v1 series
 with a cover letter, a review reply, a v2 answering v1, a clean patch, a patch
@@ -9,7 +11,6 @@ series and a discussion mail without a diff.
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import sqlite3
@@ -21,13 +22,12 @@ import time
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lint.bot.config import BotConfig, PatchworkConfig, load_bot_config
+from lint.bot.config import BotConfig, load_bot_config
 from lint.bot.intake import Examiner, examine
 from lint.bot.model import Arrival
 from lint.bot.run import RunOptions, run_bot
@@ -43,7 +43,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "bot_fixtures" / "list"
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "patchlens bot <patchlens@bot.example.org>"
 PASSWORD = "s3cret-relay-pass"
-TOKEN = "pw-token-0123456789"
 
 V1 = "<v1-cover.mira@example.org>"
 V2 = "<v2-cover.mira@example.org>"
@@ -355,142 +354,6 @@ def test_reply_per_patch_answers_each_patch(tmp_path: Path) -> None:
     run_bot(state, options, print, threading.Event())
     threads = sorted(mail["In-Reply-To"] for mail in outbox_mails(tmp_path / "outbox"))
     assert threads == ["<v1-1.mira@example.org>", "<v1-2.mira@example.org>"]
-
-
-# --- a real patchwork checks API ------------------------------------------------------
-
-
-class Patchwork:
-    """Enough of patchwork's REST API: patch lookup by msgid, and the checks endpoint."""
-
-    def __init__(self, patch_ids: dict[str, int], fail_first: int) -> None:
-        self.patch_ids = patch_ids
-        self.fail_first = fail_first
-        self.checks: list[tuple[int, dict[str, Any]]] = []
-        self.statuses: list[int] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-            def _reply(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                from urllib.parse import parse_qs, urlsplit
-
-                url = urlsplit(self.path)
-                msgid = parse_qs(url.query).get("msgid", [""])[0]
-                found = outer.patch_ids.get(f"<{msgid}>")
-                self._reply(200, [{"id": found, "msgid": f"<{msgid}>"}] if found else [])
-
-            def do_POST(self) -> None:
-                import re
-
-                status, body = outer.post(
-                    self.path,
-                    self.headers.get("Authorization", ""),
-                    self.rfile.read(int(self.headers.get("Content-Length", "0"))),
-                    re,
-                )
-                outer.statuses.append(status)
-                self._reply(status, body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def post(self, path: str, auth: str, raw: bytes, re: Any) -> tuple[int, Any]:
-        found = re.fullmatch(r"/api/patches/(\d+)/checks/", path)
-        if not found:
-            return 404, {"detail": "Not found."}
-        if auth != f"Token {TOKEN}":
-            return 403, {"detail": "Invalid token."}
-        body = json.loads(raw)
-        if body.get("state") not in ("pending", "success", "warning", "fail"):
-            return 400, {"state": ["bad"]}
-        if not re.fullmatch(r"[-a-zA-Z0-9_]+", body.get("context", "")):
-            return 400, {"context": ["bad"]}
-        if len(body.get("target_url", "")) > 200 or set(body) - {
-            "state",
-            "context",
-            "target_url",
-            "description",
-        }:
-            return 400, {"detail": "bad field"}
-        if self.fail_first > 0:
-            self.fail_first -= 1
-            return 500, {"detail": "Server Error"}
-        self.checks.append((int(found.group(1)), body))
-        return 201, body
-
-    def __enter__(self) -> Patchwork:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def test_patchwork_checks_are_posted_and_a_500_is_retried(tmp_path: Path) -> None:
-    ids = {"<v1-1.mira@example.org>": 11, "<v1-2.mira@example.org>": 12}
-    names = ["01-v1-cover.eml", "02-v1-1.eml", "03-v1-2.eml"]
-    with Patchwork(ids, fail_first=1) as server:
-        clock = Clock()
-        patchwork = PatchworkConfig(
-            url=server.url,
-            token=TOKEN,
-            context="patchlens",
-            target_url="https://ci.example.org/patchlens/{msgid}",
-        )
-        state, options = options_for(
-            tmp_path,
-            fill_maildir(tmp_path / "list", names),
-            clock,
-            outbox=None,
-            patchwork=patchwork,
-            retry_base=30.0,
-        )
-        first = run_bot(state, options, print, threading.Event())
-        assert first.delivery_failures == 1
-        assert server.statuses == [500, 201]
-        clock.now += 29
-        run_bot(state, options, print, threading.Event())
-        assert server.statuses == [500, 201]  # not due yet: backoff
-        clock.now += 2
-        run_bot(state, options, print, threading.Event())
-        assert server.statuses == [500, 201, 201]
-        assert TOKEN not in repr(patchwork)
-    checks = dict(server.checks)
-    assert checks[11]["state"] == "fail"
-    assert "cr-pinning-background" in checks[11]["description"]
-    assert checks[12]["state"] == "success"
-    assert checks[12]["context"] == "patchlens"
-    assert checks[12]["target_url"] == "https://ci.example.org/patchlens/v1-2.mira@example.org"
-    assert rows(tmp_path / "state.sqlite", "SELECT DISTINCT status FROM deliveries") == [("done",)]
-
-
-def test_patchwork_refusing_the_token_is_a_permanent_failure(tmp_path: Path) -> None:
-    with Patchwork({BEN: 7}, fail_first=0) as server:
-        patchwork = PatchworkConfig(url=server.url, token="wrong-token")
-        state, options = options_for(
-            tmp_path,
-            fill_maildir(tmp_path / "list", ["09-single-no-sob.eml"]),
-            Clock(),
-            outbox=None,
-            patchwork=patchwork,
-        )
-        run_bot(state, options, print, threading.Event())
-    assert server.statuses == [403]
-    assert rows(tmp_path / "state.sqlite", "SELECT status, last_error FROM deliveries") == [
-        ("failed", "patchwork check: HTTP 403")
-    ]
 
 
 # --- the real entry point: stdin, --watch with SIGTERM, --dry-run ------------------------
