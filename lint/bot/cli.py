@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from lint.bot.config import BotConfig
     from lint.bot.run import PassCounts
     from lint.bot.status import StatusReport
+    from lint.bot.watch import MailWatch
 
 EXIT_CLEAN = 0
 EXIT_ERROR = 2
@@ -71,10 +72,21 @@ def add_parser(commands: Any) -> None:
         "--stdin", action="store_true", help="one raw message on stdin (korgalore, procmail)"
     )
     run.add_argument(
-        "--watch", action="store_true", help="keep running (poll the maildir) until SIGTERM/SIGINT"
+        "--watch",
+        nargs="?",
+        const="events",
+        choices=("events", "poll"),
+        help="keep running until SIGTERM/SIGINT, woken by mail moved into the maildir's new/ "
+        "(inotify; polling where inotify is missing or fails; stderr says which); "
+        "--watch=poll: poll only (a maildir written from another host over NFS gives no events)",
     )
     run.add_argument(
-        "--poll", type=float, default=5.0, metavar="SECONDS", help="with --watch: poll interval"
+        "--poll",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="with --watch: seconds between passes when no mail wakes the bot (with inotify "
+        "only a fallback in case events are lost; when polling, the poll interval)",
     )
     run.add_argument(
         "-j", "--jobs", type=int, default=1, metavar="N", help="lint in N worker processes"
@@ -177,18 +189,21 @@ def run_command(
     stop = Event()
     install_signals(stop)
     state = BotState(state_path, durable=bot.durable)
+    watch = _open_watch(args, stderr)
     try:
         options = RunOptions(
             examiner=examiner,
             maildir=args.maildir,
             stdin_mail=piped,
-            watch=args.watch,
+            watch=watch.wait if watch is not None else None,
             poll=args.poll,
             dry_run=args.dry_run,
             jobs=max(args.jobs, 1),
         )
         counts = run_bot(state, options, stdout.write, stop)
     finally:
+        if watch is not None:
+            watch.close()
         state.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -196,6 +211,24 @@ def run_command(
     for error in counts.errors[-10:]:
         stderr.write(f"patchlens bot: {error}\n")
     return EXIT_CLEAN
+
+
+def _open_watch(args: argparse.Namespace, stderr: TextIO) -> MailWatch | None:
+    """With --watch, what the loop sleeps in between passes; it says on stderr which.
+
+    Opened before the first pass, so that mail arriving while that pass reads
+    ``new/`` wakes the next one instead of waiting for the poll.
+    """
+    if not args.watch:
+        return None
+    from lint.bot.watch import open_watch
+
+    return open_watch(
+        args.maildir / "new",
+        args.poll,
+        events=args.watch == "events",
+        note=lambda text: stderr.write(f"patchlens bot: {text}\n"),
+    )
 
 
 def default_state_note(bot: BotConfig) -> str:

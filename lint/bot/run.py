@@ -12,8 +12,8 @@ One pass does three things, each safe to interrupt at any point:
 
 A restart after a crash simply runs the next pass: whatever was committed is
 not redone, whatever was not is redone from scratch. ``--watch`` repeats
-passes until SIGTERM or SIGINT sets the stop event, which every stage checks
-between mails.
+passes, sleeping in between until mail arrives (:mod:`lint.bot.watch`), until
+SIGTERM or SIGINT sets the stop event, which every stage checks between mails.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class RunOptions:
     examiner: Examiner
     maildir: Path | None = None
     stdin_mail: bytes | None = None
-    watch: bool = False
+    watch: Callable[[Event, float], object] | None = None  # sleep(stop, timeout): lint.bot.watch
     poll: float = 5.0
     dry_run: bool = False
     jobs: int = 1
@@ -415,13 +415,10 @@ def _passes(
         deliver_due(state, options, emit, stop, counts)
         if not options.watch or stop.is_set():
             return counts
-        stop.wait(_sleep_time(state, options))
+        options.watch(stop, _sleep_time(state, options))
 
 
 def _sleep_time(state: BotState, options: RunOptions) -> float:
     """Until the next poll, or sooner when a delivery retry falls due."""
-    wait = options.poll
     due = state.next_delivery_time()
-    if due is not None:
-        wait = min(wait, max(due - options.clock(), 0.05))
-    return wait
+    return options.poll if due is None else min(options.poll, max(due - options.clock(), 0.05))
