@@ -20,9 +20,11 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, BinaryIO, TextIO
 
     from lint.bot.config import BotConfig
+    from lint.bot.intake import Examiner
     from lint.bot.run import PassCounts
     from lint.bot.status import StatusReport
     from lint.bot.watch import MailWatch
@@ -199,6 +201,7 @@ def run_command(
             poll=args.poll,
             dry_run=args.dry_run,
             jobs=max(args.jobs, 1),
+            on_examined=_site(bot, examiner, stderr, args.dry_run),
         )
         counts = run_bot(state, options, stdout.write, stop)
     finally:
@@ -281,6 +284,17 @@ def closing_line(counts: PassCounts, *, dry_run: bool) -> str:
         failures = _count(counts.delivery_failures, "delivery failure", "delivery failures")
         out = f"delivered: {', '.join(made) or 'nothing'}; {failures}"
     return f"patchlens bot: {intake}; {verdicts}; {out}\n"
+
+
+def _site(
+    bot: BotConfig, examiner: Examiner, stderr: TextIO, dry_run: bool
+) -> Callable[[list[tuple[bytes, str]]], object] | None:
+    """The keeper of ``[bot] site``, or ``None`` (none configured, or a dry run)."""
+    if bot.site is None or dry_run:
+        return None
+    from lint.bot.sitekeeper import site_keeper
+
+    return site_keeper(bot.site, examiner, stderr.write)
 
 
 def _copy_state(source: Path, target: Path) -> None:

@@ -22,6 +22,7 @@ opt-in::
     retry_base       = 60                   # seconds; doubled per attempt
     retry_max        = 3600
     durable          = true                 # fsync: survive power loss, not only crashes
+    site             = "bot/site"           # keep an explainer site of every series
 
     [bot.outbox]
     enabled = true
@@ -136,6 +137,9 @@ class BotConfig:
     recorded is lost even on power loss. ``False`` still survives any crash of
     the bot itself (SIGKILL included) and is several times faster."""
     outbox: Path | None = Path("patchlens-outbox")
+    site: Path | None = None
+    """A static explainer site (``patchlens explain --site``) kept up to date with every
+    mail the bot reads; serve it where ``[bot.patchwork] target_url`` points."""
     smtp: SmtpConfig | None = None
     patchwork: PatchworkConfig | None = None
 
@@ -158,6 +162,7 @@ _TOP = {
     "retry_base": float,
     "retry_max": float,
     "durable": bool,
+    "site": str,
     "outbox": dict,
     "smtp": dict,
     "patchwork": dict,
@@ -233,6 +238,7 @@ def parse_bot_config(
         retry_max=float(table.get("retry_max", defaults.retry_max)),
         durable=table.get("durable", True),
         outbox=_outbox(table.get("outbox", {}), state, base, where),
+        site=(base / table["site"]).resolve() if "site" in table else None,
         smtp=_smtp(table["smtp"], base, where, environ) if "smtp" in table else None,
         patchwork=(
             _patchwork(table["patchwork"], base, where, environ) if "patchwork" in table else None

@@ -139,13 +139,25 @@ def _http(
         return int(exc.code), exc.read() if exc.fp is not None else b""
 
 
+def target_url(template: str, msgid: str) -> str:
+    """The check's link for ``msgid``. A template ending in ``{msgid}`` names a page of
+    the bot's explainer site (``[bot] site``), whose address for any Message-ID
+    :func:`lint.explain.site.page_url` knows (the bare id, or a hashed name for an id
+    that cannot be a folder name); elsewhere ``{msgid}`` is the bare id."""
+    if template.endswith("{msgid}") and template.count("{msgid}") == 1:
+        from lint.explain.site import page_url
+
+        return page_url(template[: -len("{msgid}")], msgid).rstrip("/")
+    return template.replace("{msgid}", quote(msgid.strip("<>"), safe="@"))
+
+
 def check_body(
     patchwork: PatchworkConfig, msgid: str, state: str, description: str
 ) -> dict[str, str]:
     """The JSON body of a patchwork check (``target_url`` only when it fits 200 chars)."""
     body = {"state": state, "context": patchwork.context, "description": description}
     if patchwork.target_url:
-        target = patchwork.target_url.replace("{msgid}", quote(msgid.strip("<>"), safe="@"))
+        target = target_url(patchwork.target_url, msgid)
         if len(target) <= 200:
             body["target_url"] = target
     return body

@@ -223,6 +223,22 @@ def new_mail(maildir: Path) -> list[Path]:
     return sorted(entries, key=lambda entry: natural_key(entry.name))
 
 
+def read_new_mail(path: Path) -> bytes | Arrival | None:
+    """A maildir file's mail, a failed Arrival if it is not mail, ``None`` if it vanished."""
+    try:
+        return read_mail_file(path)
+    except FileNotFoundError:
+        return None  # claimed by another run meanwhile
+    except (InputError, OSError) as err:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        problem = err.problem if isinstance(err, InputError) else str(err)
+        msgid = header_message_id(raw) or synthetic_id(raw)
+        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=problem)
+
+
 def read_mail_file(path: Path) -> bytes:
     """The message in a maildir file (an mbox ``From `` line, if any, dropped).
 

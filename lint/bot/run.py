@@ -34,20 +34,11 @@ from lint.bot.delivery import (
     deliver_smtp,
     retry_note,
 )
-from lint.bot.intake import (
-    Examiner,
-    claim,
-    examine,
-    header_message_id,
-    new_mail,
-    read_mail_file,
-    synthetic_id,
-)
+from lint.bot.intake import Examiner, claim, examine, new_mail, read_new_mail
 from lint.bot.model import Arrival, MailKind, Status
 from lint.bot.reply import ReplyPlan, ReplyRenderer, packaged_rule_ids, plan_reply
 from lint.bot.series import Placement, assess, placement
 from lint.bot.state import BotState, Delivery, NewReply
-from lint.errors import InputError
 
 Emit = Callable[[str], object]
 """Where ``--dry-run`` output goes (the entry point passes ``sys.stdout.write``)."""
@@ -71,6 +62,8 @@ class RunOptions:
     batch_size: int = 64
     lease_seconds: float = 300.0
     clock: Callable[[], float] = time.time
+    on_examined: Callable[[list[tuple[bytes, str]]], object] | None = None
+    """Also given each batch of mails read (``[bot] site``: lint.bot.sitekeeper)."""
 
     @property
     def bot(self) -> BotConfig:
@@ -104,22 +97,6 @@ def source_name(path: Path) -> str:
     return path.name.split(":2,", 1)[0]
 
 
-def _read(path: Path) -> bytes | Arrival | None:
-    """A maildir file's mail, a failed Arrival if it is not mail, ``None`` if it vanished."""
-    try:
-        return read_mail_file(path)
-    except FileNotFoundError:
-        return None  # claimed by another run meanwhile
-    except (InputError, OSError) as err:
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return None
-        problem = err.problem if isinstance(err, InputError) else str(err)
-        msgid = header_message_id(raw) or synthetic_id(raw)
-        return Arrival(msgid, Status.FAILED, MailKind.MALFORMED, reason=problem)
-
-
 Examine = Callable[[list[tuple[bytes, str]]], list[Arrival]]
 """Examines a batch of ``(mail, origin)``: in this process, or in worker processes."""
 
@@ -146,10 +123,12 @@ def intake_maildir(
         chunk = files[start : start + options.batch_size]
         names = [source_name(path) for path in chunk]
         known = state.known_sources(names)
-        read = [(name, _read(path)) for path, name in zip(chunk, names, strict=True)]
+        read = [(name, read_new_mail(path)) for path, name in zip(chunk, names, strict=True)]
         mails = [(name, got) for name, got in read if name not in known and got is not None]
         texts = [(got, name) for name, got in mails if isinstance(got, bytes)]
         examined = iter(examiner(texts))
+        if options.on_examined is not None and texts:
+            options.on_examined(texts)
         batch: list[tuple[str, Arrival, Placement]] = []
         for name, got in mails:
             arrival = next(examined) if isinstance(got, bytes) else got
@@ -168,6 +147,8 @@ def intake_stdin(state: BotState, options: RunOptions, counts: PassCounts) -> No
     assert options.stdin_mail is not None
     data = options.stdin_mail
     arrival = examine(data, "<stdin>", options.examiner)
+    if options.on_examined is not None:
+        options.on_examined([(data, "<stdin>")])
     batch = [("", arrival, placement(arrival, options.bot.reply_per))]
     _tally(counts, batch, state.record(batch, options.clock()))
 
