@@ -5,12 +5,11 @@ changelogs neither execute nor turn into markup. Skips when chromium is absent
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from html import unescape
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, chromium
 from test_explain import GOLDEN_RULES, THREADS, hostile_explainer
 
 from lint.config import Config
@@ -18,29 +17,7 @@ from lint.explain.render import explain_mails, render
 from lint.rulebook.ruleset import load_ruleset
 from lint.sources.inputs import open_input
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-
-
-def chromium(page: Path, profile: Path, *extra: str) -> str:
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=2000",  # let any script that could run, run
-        *extra,
-        page.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 def rendered_text(dom: str) -> str:
@@ -55,7 +32,7 @@ def test_example_thread_in_chromium(tmp_path: Path) -> None:
     raws = (raw for p in THREADS["thread"] for raw in open_input(str(p)))
     page = tmp_path / "explainer.html"
     page.write_text(render(explain_mails(raws, ruleset), "html"), encoding="utf-8")
-    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    dom = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
     text = rendered_text(dom)
     headings = re.findall(r"<h([23])[^>]*>(.*?)</h\1>", dom)
     assert [unescape(h) for _, h in headings] == [
@@ -81,14 +58,16 @@ def test_example_thread_in_chromium(tmp_path: Path) -> None:
     assert "6/6 carried, satisfied" in text
     assert "arch/x86/kernel/cpu/common.c | 8 ++++++--" in text
     shot = tmp_path / "explainer.png"
-    chromium(page, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1000,1800")
+    chromium(
+        page.as_uri(), tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1000,1800"
+    )
     assert shot.stat().st_size > 10_000
 
 
 def test_hostile_changelog_does_not_execute_in_chromium(tmp_path: Path) -> None:
     page = tmp_path / "hostile.html"
     page.write_text(render(hostile_explainer(), "html"), encoding="utf-8")
-    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    dom = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
     # A script that ran would have renamed the page or added the marker element.
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title is not None

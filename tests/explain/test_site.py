@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from browser import CHROMIUM, chromium
 
 from lint.explain.site import bare_id, page_name, page_url, stub_name
 
@@ -31,7 +31,6 @@ V1, REVIEW, V2 = (EXAMPLES / "thread" / n for n in ("v1-0001.patch", "review.eml
 SERIES = EXAMPLES / "series" / "thread.mbox"
 FRED = "x86/fred: Fix early boot failures on SEV-ES/SNP guests"
 TDX = "x86/tdx: Make early #VE reporting safe"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def site_run(site: Path, *inputs: Path | str, status: int = 0) -> subprocess.CompletedProcess[str]:
@@ -453,28 +452,6 @@ Reviewed-by: Mallory <mallory@example.org>
 """
 
 
-def chromium(url: str, profile: Path) -> str:
-    """The DOM of ``url`` once any script that could run has run (and refreshes are followed)."""
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=2000",
-        "--dump-dom",
-        url,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
-
-
 def title_of(dom: str) -> str:
     found = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert found is not None, dom[:500]
@@ -501,7 +478,7 @@ def test_every_page_in_chromium_and_hostile_mail_runs_nothing(tmp_path: Path) ->
     titles: dict[Path, str] = {}
     texts: dict[Path, str] = {}
     for number, page in enumerate([*pages, *stubs]):
-        dom = chromium(page.as_uri(), tmp_path / f"profile-{number}")
+        dom = chromium(page.as_uri(), tmp_path / f"profile-{number}", "--dump-dom")
         titles[page] = title_of(dom)
         # A script that ran would have renamed the page or added the marker element.
         assert titles[page].count("pwned") == titles[page].count("<script>document.title='pwned'")
