@@ -142,6 +142,7 @@ def patchwork_view(files: list[str]) -> dict[str, dict[str, object]]:
 def patchlens_view(path: str) -> dict[str, object]:
     """What patchlens reads in one file: kind, version and series of each message."""
     from lint.engine.pipeline import read_patches
+    from lint.engine.rules import is_linted
     from lint.errors import InputError
     from lint.sources.inputs import open_input
     from lint.thread.series import SeriesEntry, group_series
@@ -152,10 +153,10 @@ def patchlens_view(path: str) -> dict[str, object]:
         for patch in read_patches(open_input(path)):
             msgid = patch.mail.message_id
             subject = patch.subject
-            if subject.reply:
-                kind = "comment"
-            elif subject.is_cover_letter:
+            if subject.is_cover_letter and not subject.reply:
                 kind = "cover"
+            elif not is_linted(patch):  # a reply, or a follow-up that dropped Re:
+                kind = "comment"
             else:
                 kind = "patch"
             has_diff = bool(patch.diff_source.text.strip())

@@ -2,7 +2,8 @@
 
 Which mails are linted:
 
-- Replies (``Re: ...``) are review, not patches: no rule applies.
+- Replies (``Re: ...``) are review, not patches: no rule applies; nor to a mail that
+  answers another without a diff or an M/N of its own (a follow-up without ``Re:``).
 - Cover letters (``[PATCH 0/N]``) describe a series and are never applied:
   no rule applies here (the series rules see them: :mod:`lint.engine.series`).
 - Every other mail (or commit message) is a patch. A rule without ``[when]``
@@ -39,8 +40,14 @@ if TYPE_CHECKING:
 
 
 def is_linted(patch: Patch) -> bool:
-    """False for mails that are not patches: replies and cover letters."""
-    return not patch.subject.reply and not patch.subject.is_cover_letter
+    """False for mails that are not patches: replies, cover letters, and a mail that
+    answers another without a diff or an M/N of its own, such as a reviewer's follow-up
+    that kept ``[PATCH]`` and dropped ``Re:`` (Patchwork takes it for a comment too:
+    docs/patchwork-differences.md)."""
+    subject = patch.subject
+    if subject.reply or subject.is_cover_letter:
+        return False
+    return not (patch.mail.in_reply_to and subject.index is None and not patch.has_diff)
 
 
 def active_profile(patch: Patch, ruleset: Ruleset, context: CheckContext | None = None) -> str:
