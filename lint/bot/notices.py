@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from lint.bot.model import MailKind
 from lint.lazyregex import lazy_regex
+from lint.mail.tipbot import MERGED as TIP_MERGED
 from lint.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lint.mail.model import DecodedMail
 
-# tip-bot2's first body line; the tip tree names the branch a commit went to.
-_TIP_MERGED = lazy_regex(r"The following commit has been merged into the (\S+) branch of (\S+):")
 # The header block opening a commit list's changelog: tip-bot's ``Commit-ID:``,
 # git-commits-head's ``Commit:``, each followed by ``Author:``/``Committer:``.
 _COMMIT_LINE = lazy_regex(r"(?:Commit|Commit-ID):\s+([0-9a-f]{40})\s*")
@@ -94,7 +93,7 @@ def commit_notice(mail: DecodedMail) -> str:
     """Why ``mail`` notifies of a commit already in a git tree, or ``""``."""
     lines = _own_lines(mail.message)
     opening = next((line.strip() for line in lines if line.strip()), "")
-    merged = _TIP_MERGED.fullmatch(opening)
+    merged = TIP_MERGED.fullmatch(opening)
     if merged:
         return f"tip-bot2 notification: merged into the {merged[1]} branch of {merged[2]}"
     for name in _PUSH_HOOK_HEADERS:

@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lint.lazyregex import lazy_regex
+from lint.mail.tipbot import MERGED
 from lint.patch.model import Paragraph
 from lint.record import record
 
-_NOTICE = lazy_regex(r"The following commit has been merged into the (\S+) branch of (\S+?):")
 _HEADER = lazy_regex(r"([A-Za-z][A-Za-z-]*):[ \t]+(\S.*)")
 _COMMIT_ID = lazy_regex(r"[0-9a-f]{7,40}")
 # Only a plain https address is kept as a link: mail text must not be able to
@@ -76,7 +76,7 @@ def read_merge_notice(
     """
     if len(paragraphs) < 2:
         return None
-    opening = _NOTICE.fullmatch(" ".join(paragraphs[0].text.split()))
+    opening = MERGED.fullmatch(" ".join(paragraphs[0].text.split()))
     headers = _headers(paragraphs[1].text)
     commit = headers.get("commit-id", "")
     if opening is None or _COMMIT_ID.fullmatch(commit) is None:
