@@ -100,7 +100,7 @@ SKIP_ONCE = {
 _CHECKED = {"sendemail-validate": "this mail", "commit-msg": "this commit message"}
 
 _PYTHON_GONE = """\
-if [ ! -x {python} ]; then
+if [ ! {test} {python} ]; then
 \tcase $(printf %s "$PATCHLENS_SKIP" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]') in
 \t1 | true | yes | on) ;;
 \t*) printf '%s\\n' {message} >&2 ;;
@@ -111,8 +111,11 @@ fi"""
 symlink, so a venv whose base Python was removed counts as gone too)."""
 
 
-def render_script(name: str, python: str, chained: Path | None, allow_warnings: bool) -> str:
-    """The shell script of hook ``name``."""
+def render_script(
+    name: str, python: str, chained: Path | None, allow_warnings: bool, package: str = ""
+) -> str:
+    """The shell script of hook ``name``; ``package``: the file of :mod:`lint.hooks.run`
+    that ``python`` imports (this patchlens's by default), tested before it runs."""
     args = '"$@"' + (" --allow-warnings" if allow_warnings else "")
     # -c, not -m lint.hooks.run: runpy and what it imports cost every mail a few ms.
     run = f"{shlex.quote(python)} -P -c {shlex.quote(RUN_HOOK)} {name} {args}"
@@ -122,6 +125,7 @@ def render_script(name: str, python: str, chained: Path | None, allow_warnings: 
         f"# `patchlens hook uninstall`. Skip it once: {SKIP_ONCE[name]}, or PATCHLENS_SKIP=1.",
         MARKER,
         _python_gone(name, python, chained, allow_warnings),
+        _python_gone(name, python, chained, allow_warnings, package=package or _HOOK_MODULE),
     ]
     if chained is None:
         lines.append(f"exec {run}")
@@ -134,28 +138,42 @@ def render_script(name: str, python: str, chained: Path | None, allow_warnings: 
     return "\n".join(lines) + "\n"
 
 
-def _python_gone(name: str, python: str, chained: Path | None, allow_warnings: bool) -> str:
-    """The script's test for a gone ``python``: say so and what to do, then let git go on.
+def _python_gone(
+    name: str, python: str, chained: Path | None, allow_warnings: bool, package: str = ""
+) -> str:
+    """The script's test for a gone ``python`` (or, with ``package``, a gone patchlens:
+    the file of :mod:`lint.hooks.run` that Python imported when the hook was written):
+    say so and what to do, then let git go on.
 
     Without it the shell fails the hook with ``exec: PYTHON: not found``
-    (status 127) on every commit or mail, and nothing says why.  Linting is a
-    check, not a gate patchlens may keep closed when it cannot run: the hook
-    passes (a chained hook still runs).  ``PATCHLENS_SKIP`` silences the
-    message, with the values lint.hooks.run accepts.
+    (status 127), or Python with an ImportError, on every commit or mail, and
+    nothing says why.  Linting is a check, not a gate patchlens may keep closed
+    when it cannot run: the hook passes (a chained hook still runs).
+    ``PATCHLENS_SKIP`` silences the message, with the values lint.hooks.run accepts.
     """
     again = f"patchlens hook install --{name}" + (" --allow-warnings" if allow_warnings else "")
+    gone = f"the Python this {name} hook runs is gone: {python}"
+    why = "(a removed venv?)"
+    if package:
+        gone = f"the patchlens this {name} hook runs is gone: {package}"
+        why = "(uninstalled, or its checkout moved?)"
     message = [
-        f"patchlens: the Python this {name} hook runs is gone: {python}",
-        f"  (a removed venv?) so patchlens did not check {_CHECKED[name]}; letting it through.",
+        f"patchlens: {gone}",
+        f"  {why} so patchlens did not check {_CHECKED[name]}; letting it through.",
         f"  reinstall it from the patchlens you use now:  {again}",
         "  or remove it:                                patchlens hook uninstall",
         "  or skip this message once:                   PATCHLENS_SKIP=1",
     ]
     return _PYTHON_GONE.format(
-        python=shlex.quote(python),
+        test="-f" if package else "-x",
+        python=shlex.quote(package or python),
         message=" \\\n\t\t".join(map(shlex.quote, message)),
         then="exit 0" if chained is None else f'exec {shlex.quote(str(chained))} "$@"',
     )
+
+
+_HOOK_MODULE = str(Path(__file__).with_name("run.py").resolve())
+"""The module the hook scripts import, as this patchlens installed it."""
 
 
 def _read(path: Path) -> str:

@@ -764,3 +764,28 @@ def test_status_knows_scripts_written_by_earlier_versions(repo: Path) -> None:
     hook.write_text(old)
     (found,) = status(repo, ["commit-msg"])
     assert (found.state, found.python) == ("patchlens", str(Path(sys.executable).absolute()))
+
+
+def test_a_hook_whose_patchlens_is_gone_says_so_and_lets_the_commit_through(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The Python is still there but patchlens was uninstalled from it (or its checkout
+    moved): the hook says so instead of failing every commit with an ImportError."""
+    from lint.hooks.install import render_script
+
+    package = tmp_path / "site-packages" / "lint" / "hooks" / "run.py"
+    package.parent.mkdir(parents=True)
+    package.write_text("# stands for the installed module\n")
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    hook.write_text(render_script("commit-msg", sys.executable, None, False, str(package)))
+    hook.chmod(0o755)
+    assert _commit(repo, "fixed the timeout\n", "--allow-empty").returncode != 0  # it ran
+
+    shutil.rmtree(tmp_path / "site-packages")
+    landed = _commit(repo, "fixed the timeout\n", "--allow-empty")
+    assert landed.returncode == 0, landed.stderr
+    assert landed.stderr.splitlines()[:2] == [
+        f"patchlens: the patchlens this commit-msg hook runs is gone: {package}",
+        "  (uninstalled, or its checkout moved?) so patchlens did not check this commit "
+        "message; letting it through.",
+    ]
