@@ -94,13 +94,6 @@ def _add_lint(commands: Any, handlers: Mapping[str, Handler]) -> None:
     )
     _add_input_arguments(lint)
     lint.add_argument(
-        "--no-recurse",
-        action="store_true",
-        help="read only the files directly in a folder INPUT; by default its sub-folders "
-        "are read too, in name order (hidden and symlinked folders are skipped, a "
-        "maildir found there is read as one)",
-    )
-    lint.add_argument(
         "--format",
         choices=("text", "terse", "json", "b4", "b4-json", "sarif", "github"),
         default="text",
@@ -387,6 +380,13 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--scissors",
         action="store_true",
         help="drop everything above a '-- >8 --' line, as git am --scissors does",
+    )
+    parser.add_argument(
+        "--no-recurse",
+        action="store_true",
+        help="read only the files directly in a folder INPUT; by default its sub-folders "
+        "are read too, in name order (hidden and symlinked folders are skipped, a "
+        "maildir found there is read as one)",
     )
 
 

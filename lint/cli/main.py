@@ -199,7 +199,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from lint.engine.pipeline import read_patches
     from lint.report.model_json import render_message
 
-    mails = _open_inputs(args.inputs, args.directory)
+    mails = _open_inputs(args.inputs, args.directory, recurse=not args.no_recurse)
     chunks = (render_message(patch) for patch in read_patches(mails, _decode_options(args, None)))
     if args.output:
         write_atomically(args.output, "".join(chunks))
@@ -216,7 +216,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from lint.explain.render import explain_mails, render
 
     config, ruleset = _load(args)
-    mails = _open_inputs(args.inputs, args.directory)
+    mails = _open_inputs(args.inputs, args.directory, recurse=not args.no_recurse)
     context = CheckContext(profile=config.profile, spelling=_spelling(ruleset, args.directory))
     decode = _decode_options(args, config)
     if args.site is None:

@@ -110,6 +110,22 @@ def test_no_recurse_reads_only_the_folder_itself(
     assert got == [(f"{tmp_path}/0001-top.patch", "top: Only this")]
 
 
+@pytest.mark.parametrize("command", ["parse", "explain"])
+def test_parse_and_explain_take_no_recurse_too(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lint.cli.main import main
+
+    write(tmp_path / "0001-top.patch", patch("top: Only this"))
+    other = patch("top: Not this").replace("1001-1-mira", "2002-1-mira")  # another mail
+    write(tmp_path / "v2" / "0001-top.patch", other)
+    assert main([command, "--no-recurse", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Only this" in out and "Not this" not in out
+    assert main([command, str(tmp_path)]) == 0
+    assert "Not this" in capsys.readouterr().out
+
+
 def test_nothing_found_says_what_was_looked_for_and_where(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
