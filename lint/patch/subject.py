@@ -28,6 +28,8 @@ _BRACKET = lazy_regex(r"\s*\[([^\]]*)\]\s*")
 # int() of 10,000 digits raises).
 _VERSION = lazy_regex(r"(?i)v(\d{1,6})")
 _COUNTER = lazy_regex(r"(\d{1,6})/(\d{1,6})")
+# Mercurial's patchbomb numbers "[PATCH 1 of 2]" (Patchwork reads it too).
+_COUNTER_OF = lazy_regex(r"\b(\d{1,6}) of (\d{1,6})\b")
 # "PATCHv2" / "RFCv3": the version glued to the keyword, as older scripts wrote it.
 _GLUED_VERSION = lazy_regex(r"(?i)(patch|rfc)v(\d{1,6})")
 # Well-known keywords are upper-cased so that rules can compare them exactly.
@@ -83,6 +85,8 @@ def parse_subject(raw: str, clean: str, line: int) -> Subject:
             # "[tip: x86/urgent]", "[git pull: ...]": a label, not PATCH words.
             tags.append(content)
             continue
+        if " of " in content:
+            content = _COUNTER_OF.sub(r"\1/\2", content)
         for word in content.replace(",", " ").split():
             glued = _GLUED_VERSION.fullmatch(word)
             if glued is not None:

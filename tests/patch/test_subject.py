@@ -196,6 +196,30 @@ CASES = [
         area="x86",
         summary="Odd version",
     ),
+    # Mercurial's patchbomb counts "M of N" (bench/patchwork_agreement.py found it).
+    Case(
+        "[PATCH 1 of 2] hgweb: Add a filter",
+        tags=("PATCH",),
+        index=1,
+        total=2,
+        area="hgweb",
+        summary="Add a filter",
+    ),
+    Case(
+        "[PATCH 0 of 2 V3] hgweb: Filters",
+        tags=("PATCH",),
+        version=3,
+        index=0,
+        total=2,
+        area="hgweb",
+        summary="Filters",
+    ),
+    Case(
+        "[PATCH] x86: Split one of 2 rings",
+        tags=("PATCH",),
+        area="x86",
+        summary="Split one of 2 rings",
+    ),
 ]
 
 
