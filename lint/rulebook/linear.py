@@ -18,9 +18,11 @@ RE2 where the two read the same text differently:
 Differences remain, and the README says so: ``\\b`` and ``\\B``
 look at ASCII word characters only, and ``$`` without ``(?m)`` matches at the
 very end of the text, not also before a final newline (the rules search lines,
-which carry none). And ``finditer`` of a pattern that can match the empty
-text moves on after an empty match, where Python may match again at the same
-place; no rule has a use for such a pattern.
+which carry none). ``finditer`` of a pattern that can match the empty text
+moves on after an empty match, where Python may match again at the same place.
+And a repeated group that can itself match nothing (``(?:a*|b)*``) may take a
+different length: Python ends the loop on an empty pass, RE2 goes on. No rule
+has a use for either shape.
 
 What RE2 cannot run at all (look-around, back-references, possessive or atomic
 groups, ``\\W`` or ``\\S`` inside a class, the verbose flag) stays with
