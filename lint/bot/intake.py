@@ -152,6 +152,9 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
         return Arrival(
             msgid, Status.SKIPPED, MailKind.REPLY, reason="a reply, not a patch", **common
         )
+    automated = _auto_submitted(mail)
+    if automated:
+        return Arrival(msgid, Status.SKIPPED, MailKind.AUTOMATED, reason=automated, **common)
     optout = _opted_out(mail, recipients, bot)
     if optout:
         return Arrival(msgid, Status.SKIPPED, MailKind.OPTED_OUT, reason=optout, **common)
@@ -178,6 +181,17 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
     return Arrival(
         msgid, Status.ACCEPTED, MailKind.PATCH, findings=findings, advice=advice, **common
     )
+
+
+def _auto_submitted(mail: DecodedMail) -> str:
+    """Why a program's mail is not answered, or ``""``: RFC 3834 asks an automatic
+    responder, as this bot is, never to answer mail marked ``Auto-Submitted:`` with
+    anything but ``no`` (CI reports, out-of-office replies, other bots)."""
+    value = mail.header("Auto-Submitted").strip()
+    keyword = value.split(";", 1)[0].strip().lower()
+    if not keyword or keyword == "no":
+        return ""
+    return f"Auto-Submitted: {keyword}: written by a program, not answered (RFC 3834)"
 
 
 def _opted_out(mail: DecodedMail, recipients: tuple[str, ...], bot: BotConfig) -> str:

@@ -34,6 +34,8 @@ class MailKind(StrEnum):
     """Notification of a commit already in a tree: tip-bot2, a commit list, a push hook."""
     APPLIED = "applied"
     """A maintainer's or bot's notice that a patch was applied ("Applied, thanks!")."""
+    AUTOMATED = "automated"
+    """Marked by its sender as written by a program (``Auto-Submitted:``, RFC 3834)."""
     OPTED_OUT = "opted-out"
     MALFORMED = "malformed"
     STALLED = "stalled"

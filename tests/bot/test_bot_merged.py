@@ -136,3 +136,32 @@ def test_the_same_commits_as_format_patch_files_are_still_linted(
     state.close()
     kinds = rows(tmp_path / "state.sqlite", "SELECT DISTINCT kind FROM messages")
     assert kinds == [("patch",)]
+
+
+def test_mail_a_program_marked_auto_submitted_is_not_answered(tmp_path: Path) -> None:
+    """RFC 3834: an automatic responder answers no mail marked Auto-Submitted (other than
+    "no"); the same patch without the mark, or marked "no", is answered."""
+    original = (FIXTURES / "09-single-no-sob.eml").read_text()
+    folder = tmp_path / "mails"
+    folder.mkdir()
+    for name, header, msgid in (
+        ("auto.eml", "Auto-Submitted: auto-generated\n", "<auto-1.ci@example.org>"),
+        ("replied.eml", "Auto-Submitted: auto-replied; by=robot\n", "<auto-2.ci@example.org>"),
+        ("human.eml", "Auto-Submitted: no\n", "<auto-3.ci@example.org>"),
+    ):
+        text = original.replace(BEN, msgid).replace("Subject:", header + "Subject:", 1)
+        (folder / name).write_text(text)
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[bot]\nstate = "state.sqlite"\nfrom = "{SENDER}"\n', encoding="utf-8")
+    maildir = fill(tmp_path / "list", sorted(folder.iterdir()))
+    assert main(["bot", "run", "--maildir", str(maildir), "--config", str(config)]) == 0
+    [reply] = outbox_mails(tmp_path / "patchlens-outbox")
+    assert reply["In-Reply-To"] == "<auto-3.ci@example.org>"
+    recorded = rows(tmp_path / "state.sqlite", "SELECT message_id, kind, reason FROM messages")
+    found = {msgid: (kind, reason) for msgid, kind, reason in recorded}
+    assert found["<auto-1.ci@example.org>"] == (
+        "automated",
+        "Auto-Submitted: auto-generated: written by a program, not answered (RFC 3834)",
+    )
+    assert found["<auto-2.ci@example.org>"][0] == "automated"
+    assert found["<auto-3.ci@example.org>"][0] == "patch"
