@@ -400,6 +400,9 @@ def _passes(
 
 
 def _sleep_time(state: BotState, options: RunOptions) -> float:
-    """Until the next poll, or sooner when a delivery retry falls due."""
-    due = state.next_delivery_time()
-    return options.poll if due is None else min(options.poll, max(due - options.clock(), 0.05))
+    """Until the next poll, or sooner when a delivery retry falls due or a series that
+    waits for its missing patches reaches the end of its grace period."""
+    now = options.clock()
+    deadline = state.next_series_deadline(now, options.bot.grace_period)
+    dues = [d for d in (state.next_delivery_time(), deadline) if d is not None]
+    return min(options.poll, max(min(dues) - now, 0.05)) if dues else options.poll

@@ -363,6 +363,15 @@ class BotState:
                 ),
             )
 
+    def next_series_deadline(self, now: float, grace: float) -> float | None:
+        """When the next open series' grace period runs out (one that has not yet), or
+        ``None``: the watch wakes then to answer it incomplete."""
+        (first,) = self.db.execute(
+            "SELECT MIN(first_seen) FROM series WHERE status = 'open' AND first_seen > ?",
+            (now - grace,),
+        ).fetchone()
+        return float(first) + grace if first is not None else None
+
     def next_delivery_time(self) -> float | None:
         """When the earliest pending delivery is due, or ``None``."""
         (when,) = self.db.execute(

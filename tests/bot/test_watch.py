@@ -215,3 +215,28 @@ def test_a_run_without_watch_does_not_import_inotify(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("[]")
+
+
+def test_the_watch_wakes_when_a_series_grace_period_ends(tmp_path: Path) -> None:
+    """An incomplete series is answered when its grace period ends, not at the next poll:
+    with --poll 300 and grace_period 2, only a timed wake answers it within the deadline."""
+    maildir = new_maildir(tmp_path / "list")
+    shutil.copy(FIXTURES / "14-incomplete-1of3.eml", maildir / "new" / "1")
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        '[bot]\nstate = "state.sqlite"\ngrace_period = 2\n'
+        'from = "patchlens bot <patchlens@bot.example.org>"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "lint", "bot", "run", "--maildir", str(maildir)]
+    command += ["--config", str(config), "--watch", "--poll", str(LONG_POLL)]
+    with (tmp_path / "stderr").open("wb") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, stderr=stderr)
+        try:
+            assert answered(tmp_path, process, 1), "the series waited for the next poll"
+            stop_cleanly(process)
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+    [reply] = replies(tmp_path)
+    assert b"2/3" in reply.read_bytes()  # the reply says which patches never came
