@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from lint.checks.api import CheckContext
     from lint.engine.budget import Budget
     from lint.mail.model import DecodedMail
-    from lint.patch.model import Patch
     from lint.rulebook.ruleset import Ruleset
 
 _MSGID = lazy_regex(r"<[^<>\s]+>")
@@ -163,7 +162,6 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
     if not patch.has_diff:
         return Arrival(msgid, Status.SKIPPED, MailKind.NOT_PATCH, reason="no diff", **common)
     diagnostics = run(patch, examiner.ruleset, examiner.context, budget)
-    quotes = _line_texts(patch)
     findings = tuple(
         Finding(
             rule=d.rule,
@@ -171,7 +169,7 @@ def _examine_decoded(mail: DecodedMail, data: bytes, examiner: Examiner, budget:
             message=d.message,
             line=d.location.line,
             part=d.location.part,
-            quote=quotes.get(d.location.line, ""),
+            quote=patch.line_text(d.location.line),
         )
         for d in diagnostics
     )
@@ -208,18 +206,6 @@ def _opted_out(mail: DecodedMail, recipients: tuple[str, ...], bot: BotConfig) -
     if list_id and list_id.group(1).lower() in bot.opt_out:
         return f"list {list_id.group(1)} opted out"
     return ""
-
-
-def _line_texts(patch: Patch) -> dict[int, str]:
-    """Input line -> decoded text, for quoting the line a finding points at."""
-    mail = patch.mail
-    texts: dict[int, str] = {}
-    for line, text in zip(mail.patch_lines, mail.patch.splitlines(), strict=False):
-        texts[line] = text
-    for line, text in zip(mail.message_lines, mail.message.splitlines(), strict=False):
-        texts[line] = text
-    texts[mail.subject_line] = f"Subject: {mail.subject}"
-    return texts
 
 
 # --- sources --------------------------------------------------------------------------
