@@ -43,6 +43,9 @@ from lint.bot.state import BotState, Delivery, NewReply
 Emit = Callable[[str], object]
 """Where ``--dry-run`` output goes (the entry point passes ``sys.stdout.write``)."""
 
+_BAD = MailKind.MALFORMED
+"""The kind of a mail that did not decode: recorded as failed, never passed on."""
+
 CLEAN_OUTCOME = "clean: no mail"
 """The outcome stored for a series with nothing to report, which gets no reply."""
 
@@ -63,7 +66,7 @@ class RunOptions:
     lease_seconds: float = 300.0
     clock: Callable[[], float] = time.time
     on_examined: Callable[[list[tuple[bytes, str]]], object] | None = None
-    """Also given each batch of mails read (``[bot] site``: lint.bot.sitekeeper)."""
+    """Also given each batch of mails read that decoded (``[bot] site``: lint.bot.sitekeeper)."""
 
     @property
     def bot(self) -> BotConfig:
@@ -126,9 +129,12 @@ def intake_maildir(
         read = [(name, read_new_mail(path)) for path, name in zip(chunk, names, strict=True)]
         mails = [(name, got) for name, got in read if name not in known and got is not None]
         texts = [(got, name) for name, got in mails if isinstance(got, bytes)]
-        examined = iter(examiner(texts))
-        if options.on_examined is not None and texts:
-            options.on_examined(texts)
+        arrivals = examiner(texts)
+        if options.on_examined is not None:
+            decoded = [t for t, a in zip(texts, arrivals, strict=True) if a.kind is not _BAD]
+            if decoded:
+                options.on_examined(decoded)
+        examined = iter(arrivals)
         batch: list[tuple[str, Arrival, Placement]] = []
         for name, got in mails:
             arrival = next(examined) if isinstance(got, bytes) else got
@@ -147,7 +153,7 @@ def intake_stdin(state: BotState, options: RunOptions, counts: PassCounts) -> No
     assert options.stdin_mail is not None
     data = options.stdin_mail
     arrival = examine(data, "<stdin>", options.examiner)
-    if options.on_examined is not None:
+    if options.on_examined is not None and arrival.kind is not _BAD:
         options.on_examined([(data, "<stdin>")])
     batch = [("", arrival, placement(arrival, options.bot.reply_per))]
     _tally(counts, batch, state.record(batch, options.clock()))

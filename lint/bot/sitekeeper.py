@@ -8,8 +8,10 @@ as it is, every file is written whole. Serve ``DIR`` at the address of
 ``target_url = "https://example.org/patchlens/{msgid}"`` and every check links to an
 existing page (:func:`lint.explain.site.page_url`).
 
-A site that cannot be written costs the bot nothing else: the error is returned,
-and the bot prints it and goes on answering mail.
+The bot passes on only the mails that decoded (one that did not is recorded as
+failed, and would stop the site's batch). A site that cannot be written costs the
+bot nothing else: the error is returned, and the bot prints it and goes on
+answering mail.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from lint.bot.intake import Examiner
-    from lint.mail.model import RawMail
 
 
 def site_keeper(
@@ -44,9 +45,7 @@ def add_to_site(root: Path, examiner: Examiner, mails: list[tuple[bytes, str]]) 
     from lint.explain.site_build import update_site
     from lint.mail.model import RawMail
 
-    raws = [raw for raw in (RawMail(data, origin) for data, origin in mails) if _is_mail(raw)]
-    if not raws:
-        return ""
+    raws = [RawMail(data, origin) for data, origin in mails]
     try:
         root.mkdir(parents=True, exist_ok=True)
         update = update_site(root, raws, examiner.ruleset, examiner.context)
@@ -59,18 +58,3 @@ def add_to_site(root: Path, examiner: Examiner, mails: list[tuple[bytes, str]]) 
     except OSError as error:
         return error.strerror or str(error)
     return ""
-
-
-def _is_mail(raw: RawMail) -> bool:
-    """Whether ``raw`` decodes: the bot records a mail that does not as failed, and the
-    site, which takes a batch whole, leaves it out."""
-    from lint.errors import InputError
-    from lint.mail.decode import decode
-    from lint.mail.sanity import check_decoded, check_raw
-
-    try:
-        check_raw(raw)
-        check_decoded(decode(raw))
-    except InputError:
-        return False
-    return True
