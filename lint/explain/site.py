@@ -99,7 +99,7 @@ def _digest(text: str) -> str:
 
 
 @record
-class SeriesEntry:
+class SitePage:
     """One series of the site: what the index shows, and what finds its mail again."""
 
     page: str
@@ -144,7 +144,7 @@ class Moved:
 class SiteState:
     """What ``site.json`` holds."""
 
-    series: tuple[SeriesEntry, ...]
+    series: tuple[SitePage, ...]
     moved: tuple[Moved, ...] = ()
 
     def messages(self) -> dict[str, str]:
@@ -166,7 +166,7 @@ class SiteState:
         return json.dumps(document, indent=1) + "\n"
 
 
-_ENTRY_FIELDS = tuple(f.name for f in fields(SeriesEntry))
+_ENTRY_FIELDS = tuple(f.name for f in fields(SitePage))
 _PAGE = re.compile(rf"{SERIES}/[A-Za-z0-9._-]+\.html")
 _MAIL_FILE = re.compile(r"[0-9a-f]{32}\.eml")
 
@@ -185,7 +185,7 @@ def parse_state(text: str, where: str) -> SiteState:
     return SiteState(series, moved)
 
 
-def _entry(e: dict[str, object]) -> SeriesEntry:
+def _entry(e: dict[str, object]) -> SitePage:
     def text(name: str) -> str:
         if not isinstance(e[name], str):
             raise TypeError(f"{name} is not a string")
@@ -203,7 +203,7 @@ def _entry(e: dict[str, object]) -> SeriesEntry:
     timestamp = e["timestamp"]
     if not isinstance(timestamp, int | float):
         raise TypeError("timestamp is not a number")
-    return SeriesEntry(
+    return SitePage(
         page=_page(e["page"]),
         title=text("title"),
         author=text("author"),

@@ -21,9 +21,9 @@ from lint.explain.site import (
     SERIES,
     STATE,
     Moved,
-    SeriesEntry,
     Site,
     SiteFile,
+    SitePage,
     SiteState,
     SiteUpdate,
     bare_id,
@@ -126,14 +126,14 @@ def _incoming(raws: Iterable[RawMail]) -> dict[str, RawMail]:
 
 @record
 class _Rebuilt:
-    entries: tuple[SeriesEntry, ...]
+    entries: tuple[SitePage, ...]
     files: tuple[SiteFile, ...]
     """Each rebuilt series' page and the redirect stubs of its Message-IDs."""
 
 
 def _rebuild(
     site: Site,
-    touched: Sequence[SeriesEntry],
+    touched: Sequence[SitePage],
     new: Sequence[str],
     fresh: Sequence[MessageSummary],
     job: _Job,
@@ -151,7 +151,7 @@ def _rebuild(
     previous = {name: entry.page for entry in touched for name in entry.mails}
     touched_pages = {entry.page for entry in touched}
     taken = {entry.page for entry in site.state.series if entry.page not in touched_pages}
-    entries: list[SeriesEntry] = []
+    entries: list[SitePage] = []
     files: list[SiteFile] = []
     for thread in group_threads([*old, *later]):
         mails = tuple(names[m.seq] for m in thread.messages)
@@ -174,7 +174,7 @@ def _links(m: MessageSummary) -> Iterable[str]:
         yield f"subject:{m.key}"
 
 
-def _touched(series: Sequence[SeriesEntry], fresh: Sequence[MessageSummary]) -> set[str]:
+def _touched(series: Sequence[SitePage], fresh: Sequence[MessageSummary]) -> set[str]:
     """The pages of the series that ``fresh`` mail may join."""
     by_link: dict[str, set[str]] = {}
     for entry in series:
@@ -197,7 +197,7 @@ def _choose_page(
 
 def _entry(
     page: str, thread: Thread, explained: ThreadExplainer, mails: tuple[str, ...]
-) -> SeriesEntry:
+) -> SitePage:
     from lint.diagnostic import Severity
 
     latest = thread.latest
@@ -205,7 +205,7 @@ def _entry(
     ids = tuple(bare_id(m.message_id) for m in thread.messages if m.message_id)
     referenced = (bare_id(r) for m in thread.messages for r in (m.in_reply_to, *m.references))
     worst = max((Severity.parse(f.severity) for f in explained.findings), default=None)
-    return SeriesEntry(
+    return SitePage(
         page=page,
         title=explained.title,
         author=explained.author,
@@ -221,8 +221,8 @@ def _entry(
 
 
 def _in_order(
-    series: Sequence[SeriesEntry], touched: set[str], entries: Sequence[SeriesEntry]
-) -> tuple[SeriesEntry, ...]:
+    series: Sequence[SitePage], touched: set[str], entries: Sequence[SitePage]
+) -> tuple[SitePage, ...]:
     """The series in the order their pages were made: a rebuilt one in its page's place,
     a new one last (so that when two series join, the older page is the one kept)."""
     rebuilt = {entry.page: entry for entry in entries}
@@ -231,7 +231,7 @@ def _in_order(
 
 
 def _moved(
-    before: Sequence[Moved], touched: Sequence[SeriesEntry], entries: Sequence[SeriesEntry]
+    before: Sequence[Moved], touched: Sequence[SitePage], entries: Sequence[SitePage]
 ) -> tuple[Moved, ...]:
     """Redirects: the earlier ones, less pages a series holds again, plus the pages of
     series that joined another (to the page that now has their first mail)."""
@@ -253,7 +253,7 @@ def _page(env: Environment, explained: ThreadExplainer, messages: int) -> str:
     return explainer_page(env, Explainer(threads=(explained,), messages=messages), HOME)
 
 
-def _stubs(env: Environment, entry: SeriesEntry) -> Iterable[SiteFile]:
+def _stubs(env: Environment, entry: SitePage) -> Iterable[SiteFile]:
     """One redirect stub per Message-ID of ``entry``: where a ``{msgid}`` URL lands."""
     template = env.get_template("site-redirect.html.j2")
     for msgid in entry.messages:
@@ -261,7 +261,7 @@ def _stubs(env: Environment, entry: SeriesEntry) -> Iterable[SiteFile]:
         yield SiteFile(f"{stub_name(msgid)}/index.html", text)
 
 
-def _redirect_page(env: Environment, moved: Moved, entries: Sequence[SeriesEntry]) -> SiteFile:
+def _redirect_page(env: Environment, moved: Moved, entries: Sequence[SitePage]) -> SiteFile:
     """The page of a series that joined another: a redirect to the page they now share."""
     title = next(entry.title for entry in entries if entry.page == moved.to)
     text = env.get_template("site-redirect.html.j2").render(
