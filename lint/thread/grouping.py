@@ -44,7 +44,7 @@ class ThreadIndex:
     """
 
     def __init__(self) -> None:
-        self._forest = _Forest()
+        self._forest = Forest()
         self._nodes: list[str] = []
         """The node of each message added, in order."""
         self._known: set[str] = set()
@@ -89,8 +89,9 @@ def _node(m: MessageSummary) -> str:
     return m.message_id or f"seq:{m.seq}"
 
 
-class _Forest:
-    """Union-find over message ids (a local helper; never shared)."""
+class Forest:
+    """Union-find over message ids: the threads of :class:`ThreadIndex`, and the sends of
+    :func:`lint.thread.series.group_series`."""
 
     def __init__(self) -> None:
         self._up: dict[str, str] = {}

@@ -132,24 +132,21 @@ def group_series(entries: Sequence[SeriesEntry], places: Sequence[str]) -> list[
 
 def _threads(entries: Sequence[SeriesEntry]) -> dict[int, str]:
     """Position -> a name of its thread, for the mails linked to another by a reference."""
-    parent: dict[str, str] = {}
+    from lint.thread.grouping import Forest
 
-    def find(name: str) -> str:
-        while parent.setdefault(name, name) != name:
-            parent[name] = parent[parent[name]]
-            name = parent[name]
-        return name
-
+    forest = Forest()
+    linked: set[str] = set()
     for entry in entries:
-        for reference in entry.references:
-            if entry.message_id:
-                parent[find(entry.message_id)] = find(reference)
-    linked = {find(name) for name, up in parent.items() if up != name}
+        if entry.message_id:
+            for reference in entry.references:
+                forest.union(reference, entry.message_id)
+                linked.update((reference, entry.message_id))
+    roots = {forest.find(name) for name in linked}
     threads: dict[int, str] = {}
     for position, entry in enumerate(entries):
         name = entry.message_id or (entry.references[0] if entry.references else "")
-        if name and find(name) in linked:
-            threads[position] = find(name)
+        if name and forest.find(name) in roots:
+            threads[position] = forest.find(name)
     return threads
 
 
