@@ -110,7 +110,10 @@ def group_series(entries: Sequence[SeriesEntry], places: Sequence[str]) -> list[
       reply to one patch of the series (not to its root) is an updated patch
       posted in the thread, a series of its own;
     - a patch number that comes again starts the next series: the same
-      series sent twice (a resend, a revision without a version label).
+      series sent twice (a resend, a revision without a version label);
+    - unthreaded mails of one place that do not look like one send (several
+      series lengths and no cover letter: a folder of patches collected from
+      many series) are each a series of their own.
     """
     threads = _threads(entries)
     sends: dict[str, list[int]] = {}
@@ -123,11 +126,24 @@ def group_series(entries: Sequence[SeriesEntry], places: Sequence[str]) -> list[
             key = "place " + places[position]
         sends.setdefault(key, []).append(position)
     groups: list[list[int]] = []
-    for members in sends.values():
+    for key, members in sends.items():
+        if key.startswith("place ") and not _one_send(entries, members):
+            groups.extend([position] for position in members)  # a collection of patches
+            continue
         for group in _split_versions(entries, members):
             groups.extend(_split_repeats(entries, group))
     groups.sort(key=lambda group: group[0])
     return groups
+
+
+def _one_send(entries: Sequence[SeriesEntry], members: list[int]) -> bool:
+    """Whether the unthreaded mails of one place look like one send: one series length
+    among them, or a cover letter saying what they are. A folder of patches collected
+    from many series (a distribution's patch tree) does not, and its mails are judged
+    one by one."""
+    numbered = [entries[p] for p in members if entries[p].total is not None]
+    cover = any(entry.cover_letter for entry in numbered)
+    return cover or len({entry.total for entry in numbered}) <= 1
 
 
 def _threads(entries: Sequence[SeriesEntry]) -> dict[int, str]:

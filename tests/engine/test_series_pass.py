@@ -106,6 +106,21 @@ def test_unrelated_single_patches_are_not_a_series(tmp_path: Path) -> None:
     assert series_findings(folder) == []
 
 
+def test_a_folder_of_patches_collected_from_many_series_is_not_one_send(
+    tmp_path: Path,
+) -> None:
+    """A distribution's patch tree: numbered patches of different series, no cover."""
+    folder = write(
+        tmp_path / "patches",
+        {
+            "100-one.patch": mail("PATCH 1/3", "Fix the first timeout"),
+            "101-two.patch": mail("PATCH v2 2/5", "Fix the second timeout"),
+            "102-three.patch": mail("PATCH 4/4", "Fix the third timeout"),
+        },
+    )
+    assert series_findings(folder) == []
+
+
 def test_a_series_without_a_cover_letter_is_told_so(tmp_path: Path) -> None:
     folder = write(
         tmp_path / "out",
