@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from lint.thread.forest import Forest
 from lint.thread.threads import MessageSummary, Posting, Thread, ThreadReview
 
 
@@ -87,31 +88,6 @@ class ThreadIndex:
 
 def _node(m: MessageSummary) -> str:
     return m.message_id or f"seq:{m.seq}"
-
-
-class Forest:
-    """Union-find over message ids: the threads of :class:`ThreadIndex`, and the sends of
-    :func:`lint.thread.series.group_series`."""
-
-    def __init__(self) -> None:
-        self._up: dict[str, str] = {}
-
-    def add(self, node: str) -> None:
-        self._up.setdefault(node, node)
-
-    def find(self, node: str) -> str:
-        self.add(node)
-        root = node
-        while self._up[root] != root:
-            root = self._up[root]
-        while self._up[node] != root:
-            self._up[node], node = root, self._up[node]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self._up[rb] = ra
 
 
 def _thread(messages: Sequence[MessageSummary]) -> Thread:

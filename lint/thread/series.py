@@ -148,7 +148,7 @@ def _one_send(entries: Sequence[SeriesEntry], members: list[int]) -> bool:
 
 def _threads(entries: Sequence[SeriesEntry]) -> dict[int, str]:
     """Position -> a name of its thread, for the mails linked to another by a reference."""
-    from lint.thread.grouping import Forest
+    from lint.thread.forest import Forest
 
     forest = Forest()
     linked: set[str] = set()
